@@ -1,0 +1,75 @@
+"""`newsdesk db ...`: the database schema and access for downstream readers."""
+
+from __future__ import annotations
+
+import typer
+
+from newsdesk.cli import app, err_console
+from newsdesk.config import get_settings, mask_secrets
+from storage import migrate
+from storage.db import get_engine
+
+db_app = typer.Typer(no_args_is_help=True, help="Create, upgrade and inspect the database schema.")
+app.add_typer(db_app, name="db")
+
+
+def _where() -> str:
+    return mask_secrets(get_settings().resolved_database_url)
+
+
+@db_app.command("upgrade")
+def upgrade(revision: str = typer.Argument("head", help="Revision to upgrade to.")) -> None:
+    """Create the database or upgrade its schema to the newest revision.
+
+    Safe to run at any time: an up-to-date database is left as it is.
+
+    Example: `newsdesk db upgrade`
+    """
+    engine = get_engine()
+    before = migrate.current_revision(engine)
+    migrate.upgrade(engine, revision)
+    after = migrate.current_revision(engine)
+    if before == after:
+        err_console.print(f"{_where()}: already at {after}", markup=False)
+    else:
+        err_console.print(f"{_where()}: upgraded {before or 'empty database'} -> {after}", markup=False)
+
+
+@db_app.command("downgrade")
+def downgrade(revision: str = typer.Argument(..., help="Revision to go back to, or `base` for an empty schema.")) -> None:
+    """Undo migrations down to REVISION (destroys the data of the tables it drops).
+
+    Example: `newsdesk db downgrade 20261128_01`
+    """
+    engine = get_engine()
+    migrate.downgrade(engine, revision)
+    err_console.print(f"{_where()}: now at {migrate.current_revision(engine) or 'base'}", markup=False)
+
+
+@db_app.command("current")
+def current() -> None:
+    """Print the database's schema revision and whether it is the newest.
+
+    Example: `newsdesk db current`
+    """
+    engine = get_engine(readonly=True)
+    revision, head = migrate.current_revision(engine), migrate.head_revision()
+    state = "up to date" if revision == head else f"out of date, run `newsdesk db upgrade` (head is {head})"
+    typer.echo(f"{_where()}: {revision or 'not initialised'} ({state})")
+    if revision != head:
+        raise typer.Exit(1)
+
+
+@db_app.command("check")
+def check() -> None:
+    """Compare the models with the migrated schema; exit 1 on any difference (drift).
+
+    Example: `newsdesk db check`
+    """
+    migrate.ensure_current(get_engine(readonly=True))
+    drift = migrate.schema_drift(get_engine(readonly=True))
+    if drift:
+        for difference in drift:
+            typer.echo(f"drift: {difference}")
+        raise typer.Exit(1)
+    typer.echo("models and migrations agree")

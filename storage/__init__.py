@@ -1,0 +1,1 @@
+"""Storage: models, engines and sessions, repository functions, migrations."""

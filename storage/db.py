@@ -1,0 +1,90 @@
+"""The one place that builds engines and sessions from the configured database URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+# How long a SQLite writer waits for another process's write transaction before giving up.
+# Crawls of several sources write at once; a few seconds of waiting beats a lost article.
+SQLITE_BUSY_TIMEOUT_SECONDS = 60
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Pick our drivers: psycopg 3 for PostgreSQL (plain ``postgresql://`` means psycopg2 to SQLAlchemy)."""
+    url = make_url(url)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def is_sqlite(engine_or_url: Engine | str | URL) -> bool:
+    url = engine_or_url.url if isinstance(engine_or_url, Engine) else make_url(engine_or_url)
+    return url.get_backend_name() == "sqlite"
+
+
+def _configure_sqlite(engine: Engine, *, readonly: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see _on_begin).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if not readonly:
+            # WAL lets readers (downstream teams, `newsdesk runs`) read while a crawl writes.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        # A deferred transaction that reads and then writes cannot wait for the write lock:
+        # SQLite fails it at once with "database is locked" if another process wrote meanwhile.
+        # Taking the write lock up front makes the busy timeout apply, so concurrent crawls queue.
+        connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+def make_engine(url: str | URL, *, readonly: bool = False, echo: bool = False) -> Engine:
+    url = normalise_url(url)
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url,
+            echo=echo,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+        )
+        _configure_sqlite(engine, readonly=readonly)
+        return engine
+    # pre_ping: a nightly crawl outlives PostgreSQL restarts; a dead pooled connection is
+    # replaced instead of failing the next article.
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+_ENGINES: dict[tuple[str, bool], Engine] = {}
+
+
+def get_engine(*, readonly: bool = False) -> Engine:
+    """The engine for the configured database, shared within this process."""
+    from newsdesk.config import get_settings
+
+    key = (get_settings().resolved_database_url, readonly)
+    if key not in _ENGINES:
+        _ENGINES[key] = make_engine(key[0], readonly=readonly)
+    return _ENGINES[key]
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection (after a fork, and in tests that switch databases)."""
+    while _ENGINES:
+        _ENGINES.popitem()[1].dispose()
+
+
+def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:
+    # expire_on_commit=False: objects handed to the caller stay readable after the commit.
+    return sessionmaker(engine or get_engine(), expire_on_commit=False)

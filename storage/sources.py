@@ -1,0 +1,57 @@
+"""Repository functions for the sources table (synced from the sources file)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Source
+
+
+class SourceLike(Protocol):
+    key: str
+    name: str
+    homepage: str | None
+    country: str | None
+    language: str | None
+    enabled: bool
+
+    @property
+    def discovery(self) -> str: ...
+
+
+def sync_sources(session: Session, specs: Iterable[SourceLike], *, disable_missing: bool = True) -> dict[str, int]:
+    """Make the table match the sources file; returns key -> id.
+
+    Sources that left the file are disabled, not deleted: their articles and runs stay readable.
+    """
+    existing = {source.key: source for source in session.scalars(select(Source))}
+    seen: set[str] = set()
+    for spec in specs:
+        seen.add(spec.key)
+        values = {
+            "name": spec.name, "homepage": spec.homepage, "country": spec.country,
+            "language": spec.language, "discovery": spec.discovery, "enabled": spec.enabled,
+        }
+        source = existing.get(spec.key)
+        if source is None:
+            source = Source(key=spec.key, **values)
+            session.add(source)
+            existing[spec.key] = source
+        else:
+            for name, value in values.items():
+                if getattr(source, name) != value:
+                    setattr(source, name, value)
+    if disable_missing:
+        for key, source in existing.items():
+            if key not in seen and source.enabled:
+                source.enabled = False
+    session.flush()
+    return {key: source.id for key, source in existing.items()}
+
+
+def source_id(session: Session, key: str) -> int | None:
+    return session.scalar(select(Source.id).where(Source.key == key))

@@ -1,0 +1,47 @@
+"""Every command of the CLI has help text with an example, and the CLI fails in one line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import typer.main
+from typer.testing import CliRunner
+
+from newsdesk.cli import _register, app
+
+
+def all_commands():
+    _register()
+    root = typer.main.get_command(app)
+
+    def walk(command, path):
+        if hasattr(command, "commands"):  # a group (typer vendors its own click)
+            for name, sub in command.commands.items():
+                yield from walk(sub, [*path, name])
+        else:
+            yield " ".join(path), command
+
+    yield from walk(root, [])
+
+
+def test_every_command_has_help_with_an_example():
+    commands = list(all_commands())
+    assert len(commands) >= 4
+    missing = [name for name, command in commands if "Example" not in (command.help or "")]
+    assert not missing, f"commands without an `Example:` in their help: {missing}"
+
+
+def test_help_runs_for_every_command():
+    runner = CliRunner()
+    for name, _command in all_commands():
+        result = runner.invoke(app, [*name.split(), "--help"])
+        assert result.exit_code == 0, (name, result.output)
+        assert "Example" in result.output, name
+
+
+def test_unknown_command_is_a_usage_error_without_traceback():
+    result = subprocess.run([sys.executable, "-m", "newsdesk", "no-such-command"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "No such command" in result.stderr and "Traceback" not in result.stderr

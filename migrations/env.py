@@ -7,9 +7,17 @@ from alembic import context
 from storage.db import make_engine
 from storage.migrate import include_object
 from storage.models import Base
+from storage.types import UTCDateTime
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def render_item(type_, obj, autogen_context):
+    """Render our column types as plain SQLAlchemy types in generated revisions."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def _url() -> str:
@@ -53,6 +61,7 @@ def _run(connection) -> None:
         # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         include_object=include_object,
+        render_item=render_item,
         compare_type=True,
         compare_server_default=False,
     )

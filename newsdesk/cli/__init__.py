@@ -23,7 +23,7 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 def _register() -> None:
     # Imported here so that each module registers its commands on `app` exactly once.
-    from newsdesk.cli import db, demo, settings_cmd  # noqa: F401
+    from newsdesk.cli import crawl, db, demo, settings_cmd  # noqa: F401
 
 
 def fail(message: str, code: int = 2) -> None:

@@ -1,0 +1,1 @@
+"""Benchmarks that measure newsdesk's components on third-party data, kept outside the package."""

@@ -1,0 +1,1 @@
+"""Scrapy project: spiders built from the sources file, middlewares and extensions."""

@@ -1,0 +1,54 @@
+"""Conditional GET for feeds: ETag / Last-Modified remembered between runs.
+
+Validators are saved only when a run finishes normally: if a run dies after a feed answered 200
+but before its articles were fetched, the next run must get the feed again, not a 304.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.models import FeedValidator
+from storage.types import utcnow
+
+
+class FeedValidators:
+    def __init__(self, sessions: sessionmaker[Session]):
+        self.sessions = sessions
+        self.pending: dict[str, tuple[str | None, str | None]] = {}
+
+    def conditional_headers(self, url: str) -> dict[str, str]:
+        with self.sessions() as session:
+            row = session.scalar(select(FeedValidator).where(FeedValidator.url == url))
+        headers = {}
+        if row is not None and row.etag:
+            headers["If-None-Match"] = row.etag
+        if row is not None and row.last_modified:
+            headers["If-Modified-Since"] = row.last_modified
+        return headers
+
+    def remember(self, response) -> None:
+        etag = response.headers.get(b"ETag")
+        last_modified = response.headers.get(b"Last-Modified")
+        if etag or last_modified:
+            url = response.request.url if response.request else response.url
+            self.pending[url] = (
+                etag.decode("latin-1") if etag else None,
+                last_modified.decode("latin-1") if last_modified else None,
+            )
+
+    def save(self) -> int:
+        if not self.pending:
+            return 0
+        with self.sessions.begin() as session:
+            existing = {
+                row.url: row for row in session.scalars(select(FeedValidator).where(FeedValidator.url.in_(list(self.pending))))
+            }
+            for url, (etag, last_modified) in self.pending.items():
+                row = existing.get(url) or FeedValidator(url=url)
+                row.etag, row.last_modified, row.updated_at = etag, last_modified, utcnow()
+                session.add(row)
+        saved = len(self.pending)
+        self.pending.clear()
+        return saved

@@ -1,0 +1,136 @@
+"""Downloader middlewares: the private-network guard and retries with backoff."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import ipaddress
+import logging
+import random
+import time
+from urllib.parse import urlsplit
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.defer import maybe_deferred_to_future
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_SCHEMES = ("http", "https")
+
+
+def address_is_public(address: str) -> bool:
+    """False for loopback, private, link-local (cloud metadata), shared, reserved and multicast."""
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def _literal_ip(host: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        return None
+
+
+class PrivateNetworkGuardMiddleware:
+    """Refuse requests to loopback, private, link-local or metadata addresses and non-http(s) URLs.
+
+    Feeds, sitemaps and pages are written by others: a link to http://169.254.169.254/ or
+    http://localhost:6379/ must not turn the crawler against our own network. Every request passes
+    here, robots.txt fetches and redirect targets included. Hostnames are resolved through the
+    crawler's caching resolver, so the address checked is the address then connected to.
+    Allowed only by NEWSDESK_ALLOW_PRIVATE_NETWORKS=1 or `allow_private_networks: true` on a source.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.allow_all = crawler.settings.getbool("NEWSDESK_ALLOW_PRIVATE_NETWORKS")
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def _refuse(self, request, reason: str, detail: str):
+        self.crawler.stats.inc_value(f"newsdesk/skipped/{reason}")
+        logger.warning("refused %s: %s", request.url, detail)
+        raise IgnoreRequest(f"{reason}: {detail}")
+
+    async def process_request(self, request):
+        parts = urlsplit(request.url)
+        if parts.scheme not in ALLOWED_SCHEMES:
+            self._refuse(request, "bad_scheme", f"scheme {parts.scheme!r} is not http(s)")
+        spider = self.crawler.spider
+        source = getattr(spider, "source", None)
+        if self.allow_all or (source is not None and source.allow_private_networks):
+            return None
+        host = parts.hostname or ""
+        address = _literal_ip(host)
+        if address is None:
+            from twisted.internet import reactor
+
+            try:
+                address = await maybe_deferred_to_future(reactor.resolve(host))
+            except Exception:  # noqa: BLE001 - unresolvable: let the download fail and be counted there
+                return None
+        if not address_is_public(address):
+            self._refuse(request, "private_address", f"{host} resolves to non-public address {address}")
+        return None
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries, but waiting before each one: exponentially, and as long as Retry-After asks.
+
+    Retrying a struggling server at once is what makes it struggle; a 429's Retry-After is the
+    server telling us how long to wait. A Retry-After beyond NEWSDESK_RETRY_AFTER_MAX gives up.
+    """
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.base = settings.getfloat("NEWSDESK_RETRY_BACKOFF_BASE", 2.0)
+        self.cap = settings.getfloat("NEWSDESK_RETRY_BACKOFF_MAX", 60.0)
+        self.retry_after_max = settings.getfloat("NEWSDESK_RETRY_AFTER_MAX", 120.0)
+
+    def _delay(self, request, response=None) -> float | None:
+        attempt = request.meta.get("retry_times", 0)
+        if response is not None and response.status in (429, 503):
+            header = response.headers.get(b"Retry-After")
+            if header:
+                wait = _retry_after_seconds(header.decode("latin-1"))
+                if wait is not None:
+                    return None if wait > self.retry_after_max else wait
+        return min(self.cap, self.base * (2 ** attempt)) * random.uniform(0.8, 1.2)
+
+    async def process_response(self, request, response):
+        if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
+            return response
+        delay = self._delay(request, response)
+        if delay is None:
+            self.crawler.stats.inc_value("newsdesk/errors/retry_after_too_long")
+            return response
+        retry = self._retry(request, f"HTTP {response.status}")
+        if retry is None:
+            return response
+        await asyncio.sleep(delay)
+        return retry
+
+    async def process_exception(self, request, exception):
+        if request.meta.get("dont_retry") or not isinstance(exception, self.exceptions_to_retry):
+            return None
+        retry = self._retry(request, exception)
+        if retry is None:
+            return None
+        await asyncio.sleep(self._delay(request))
+        return retry
+
+
+def _retry_after_seconds(value: str) -> float | None:
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, moment.timestamp() - time.time())

@@ -1,0 +1,142 @@
+"""The base of every newsdesk spider: from candidate URLs to requests, from responses to items.
+
+Concrete spiders are declarations: the loader (crawlers/loader.py) combines this base with the
+feed, news-sitemap and section mixins a source needs and sets its `source` (a SourceSpec).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+
+from crawlers.feeds import Candidate
+from crawlers.incremental import KnownUrls
+from crawlers.items import KEPT_HEADERS, FetchedPage
+from crawlers.sources import SourceSpec
+from pipelines.canonical_url import canonical_url, clean_url
+from storage.db import session_factory
+from storage.types import utcnow
+
+# URL shapes that are listings, tags, media or utility pages, never articles.
+NOT_ARTICLE_URL = re.compile(
+    r"/(tags?|category|categories|topics?|section|sections|author|authors|search|video|videos|"
+    r"gallery|galleries|photos?|podcasts?|live|newsletters?|subscribe|login|signup|account)(/|$)"
+    r"|/page/\d+/?$|[?&](page|p)=\d+",
+    re.IGNORECASE,
+)
+MAX_URL_LENGTH = 2000
+
+
+class NewsSpider(scrapy.Spider):
+    source: SourceSpec
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.known_urls = KnownUrls(
+            session_factory(),
+            recheck_after=timedelta(hours=settings.getfloat("NEWSDESK_RECHECK_AFTER_HOURS")),
+            recheck_window=timedelta(days=settings.getfloat("NEWSDESK_RECHECK_WINDOW_DAYS")),
+        )
+        spider.max_age = timedelta(days=spider.source.max_age_days or settings.getint("NEWSDESK_MAX_AGE_DAYS"))
+        spider.allow = [re.compile(p) for p in spider.source.allow]
+        spider.deny = [re.compile(p) for p in spider.source.deny]
+        spider.requested: set[str] = set()
+        return spider
+
+    # --- discovery: mixins add their requests ---------------------------------------------------
+    def discovery_requests(self) -> Iterator[scrapy.Request]:
+        return iter(())
+
+    async def start(self):
+        for request in self.discovery_requests():
+            yield request
+
+    def count(self, key: str, value: int = 1) -> None:
+        self.crawler.stats.inc_value(f"newsdesk/{key}", value)
+
+    def discovery_failed(self, failure):
+        """Errback of feed/sitemap/section requests: count it; the run reports it as an error."""
+        self.count("errors/discovery")
+        self.logger.warning("could not fetch %s: %s", failure.request.url, failure.getErrorMessage())
+
+    # --- candidates to requests ------------------------------------------------------------------
+    def _skip_reason(self, candidate: Candidate, now) -> str | None:
+        url = candidate.url
+        if len(url) > MAX_URL_LENGTH or not url.startswith(("http://", "https://")):
+            return "bad_url"
+        if self.allow and not any(p.search(url) for p in self.allow):
+            return "denied"
+        if any(p.search(url) for p in self.deny):
+            return "denied"
+        parts = urlsplit(url)
+        if NOT_ARTICLE_URL.search(parts.path + (f"?{parts.query}" if parts.query else "")):
+            return "not_article_url"
+        date = candidate.published or candidate.updated
+        if date is not None and now - date > self.max_age:
+            return "too_old"
+        return None
+
+    def article_requests(self, candidates: Iterable[Candidate]) -> Iterator[scrapy.Request]:
+        now = utcnow()
+        fresh: list[Candidate] = []
+        for candidate in candidates:
+            self.count("candidates")
+            reason = self._skip_reason(candidate, now)
+            if reason:
+                self.count(f"skipped/{reason}")
+                continue
+            key = canonical_url(candidate.url)
+            if key in self.requested:
+                self.count("skipped/seen_in_run")
+                continue
+            self.requested.add(key)
+            fresh.append(candidate)
+        to_fetch, known = self.known_urls.split(fresh, now)
+        self.count("skipped/known", len(known))
+        for candidate in to_fetch:
+            hints = {"title": candidate.title, "via": candidate.via,
+                     "published": candidate.published.isoformat() if candidate.published else None,
+                     "updated": candidate.updated.isoformat() if candidate.updated else None}
+            yield scrapy.Request(
+                clean_url(candidate.url),
+                callback=self.parse_article,
+                errback=self.article_failed,
+                cb_kwargs={"hints": hints},
+                meta={"requested_urls": [candidate.url], "newsdesk_article": True},
+            )
+
+    # --- responses to items ----------------------------------------------------------------------
+    def article_failed(self, failure):
+        self.count("errors/article_fetch")
+        self.logger.info("article not fetched %s: %s", failure.request.url, failure.getErrorMessage())
+
+    def parse_article(self, response: Response, hints: dict):
+        self.count("pages_fetched")
+        if not isinstance(response, TextResponse):
+            self.count("dropped/non_html")
+            return
+        headers = {}
+        for name in KEPT_HEADERS:
+            value = response.headers.get(name)
+            if value:
+                headers[name] = value.decode("latin-1")
+        requested = list(response.meta.get("requested_urls", []))
+        for url in response.meta.get("redirect_urls", []):
+            requested.append(url)
+        yield FetchedPage(
+            source_key=self.source.key,
+            url=response.url,
+            status=response.status,
+            body=response.body,
+            headers=headers,
+            requested_urls=[u for u in dict.fromkeys(requested) if u != response.url],
+            hints=hints,
+            fetched_at=utcnow(),
+        )

@@ -1,0 +1,86 @@
+"""Scrapy settings, derived from newsdesk's one settings module (newsdesk/config.py).
+
+Only Scrapy-specific plumbing lives here; every value an operator may want to change is a
+newsdesk setting (environment or newsdesk.toml), so `scrapy crawl` and `newsdesk crawl` agree.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from newsdesk.config import get_settings
+from newsdesk.errors import UserError
+
+try:
+    _settings = get_settings()
+except UserError as _error:  # `scrapy list` / `scrapy crawl` with a bad setting: one line, no traceback
+    print(f"newsdesk: error: {_error}", file=sys.stderr)
+    sys.exit(2)
+
+BOT_NAME = "newsdesk"
+SPIDER_LOADER_CLASS = "crawlers.loader.SourceSpiderLoader"
+SPIDER_MODULES = ["crawlers.spiders"]  # hand-written spiders for outlets that need code
+NEWSDESK_SOURCES = str(_settings.sources_path)
+
+# --- politeness --------------------------------------------------------------------------------
+USER_AGENT = _settings.effective_user_agent
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = _settings.concurrent_requests
+CONCURRENT_REQUESTS_PER_DOMAIN = _settings.concurrent_requests_per_domain
+DOWNLOAD_DELAY = _settings.download_delay
+DOWNLOAD_DELAY_JITTER = 0.5  # +-50%: requests to one site do not tick like a clock
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = max(_settings.download_delay, 0.5)
+AUTOTHROTTLE_MAX_DELAY = 30
+AUTOTHROTTLE_TARGET_CONCURRENCY = _settings.autothrottle_target_concurrency
+DOWNLOAD_TIMEOUT = _settings.download_timeout
+DNS_TIMEOUT = 20
+DOWNLOAD_MAXSIZE = _settings.max_page_bytes
+DOWNLOAD_WARNSIZE = _settings.max_page_bytes // 2
+# Decompressed size is capped by DOWNLOAD_MAXSIZE too (Scrapy's HttpCompressionMiddleware).
+REDIRECT_MAX_TIMES = 10
+COOKIES_ENABLED = False  # news pages need none, and cookies only make crawls less repeatable
+TELNETCONSOLE_ENABLED = False
+
+# --- retries with backoff ----------------------------------------------------------------------
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+NEWSDESK_RETRY_BACKOFF_BASE = 2.0      # seconds; doubled on each retry
+NEWSDESK_RETRY_BACKOFF_MAX = 60.0      # no single wait longer than this
+NEWSDESK_RETRY_AFTER_MAX = 120.0       # a Retry-After longer than this: give up on the URL
+
+DOWNLOADER_MIDDLEWARES = {
+    # Refuse private/loopback/metadata addresses and non-http(s) schemes before anything else.
+    "crawlers.middlewares.PrivateNetworkGuardMiddleware": 50,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawlers.middlewares.BackoffRetryMiddleware": 550,
+}
+
+# --- pipeline: one place for the order, mirrored in the README ---------------------------------
+ITEM_PIPELINES = {
+    "pipelines.validate.ValidatePipeline": 100,
+    "pipelines.extract.ExtractPipeline": 200,
+    "pipelines.canonical_url.CanonicalUrlPipeline": 300,
+    "pipelines.store.StorePipeline": 700,
+}
+
+EXTENSIONS = {
+    "crawlers.run_recorder.RunRecorder": 100,
+    "scrapy.extensions.telnet.TelnetConsole": None,
+}
+CLOSESPIDER_TIMEOUT = int(_settings.crawl_timeout_minutes * 60)
+
+# --- newsdesk behaviour ------------------------------------------------------------------------
+NEWSDESK_TRIGGER = "manual"  # `scrapy crawl`; newsdesk's own commands override it
+NEWSDESK_ALLOW_PRIVATE_NETWORKS = _settings.allow_private_networks
+NEWSDESK_MAX_AGE_DAYS = _settings.max_age_days
+NEWSDESK_RECHECK_AFTER_HOURS = _settings.recheck_after_hours
+NEWSDESK_RECHECK_WINDOW_DAYS = _settings.recheck_window_days
+NEWSDESK_MIN_TEXT_CHARS = _settings.min_text_chars
+
+LOG_LEVEL = _settings.log_level
+LOG_INSTALL_ROOT_HANDLER = True
+LOG_FORMATTER = "crawlers.log_formatter.QuietDropFormatter"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"

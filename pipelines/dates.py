@@ -1,0 +1,88 @@
+"""Publication and update times: stated dates first, the feed's date next, guessing last.
+
+Every time is timezone-aware UTC. A candidate in the future (beyond a small clock skew) or before
+the web carried news is discarded rather than stored: a wrong date is worse than none.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+from datetime import UTC, datetime, timedelta
+
+from dateutil import parser as dateutil_parser
+
+EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
+CLOCK_SKEW = timedelta(minutes=15)
+_NUMERIC_ONLY = re.compile(r"^\d+$")
+
+
+def parse_datetime(value: str | None) -> datetime | None:
+    """A date string in any common news format, as an aware UTC datetime (naive means UTC)."""
+    if not value or not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not value or _NUMERIC_ONLY.match(value):
+        return None  # bare digits are ids or timestamps of unknown unit, not dates we trust
+    parsed: datetime | None = None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            try:
+                parsed = dateutil_parser.parse(value, fuzzy=False)
+            except (ValueError, OverflowError, TypeError):
+                return None
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+
+
+def plausible(moment: datetime | None, now: datetime) -> datetime | None:
+    if moment is None or moment < EARLIEST or moment > now + CLOCK_SKEW:
+        return None
+    return moment
+
+
+def first_plausible(candidates: list[str | datetime | None], now: datetime) -> datetime | None:
+    for candidate in candidates:
+        moment = candidate if isinstance(candidate, datetime) else parse_datetime(candidate)
+        if moment is not None and moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        moment = plausible(moment.astimezone(UTC) if moment else None, now)
+        if moment is not None:
+            return moment
+    return None
+
+
+def guess_date(tree, url: str | None, now: datetime) -> datetime | None:
+    """htmldate on structured markup and date-shaped URL paths only: no free-text digit hunting."""
+    from htmldate import find_date
+
+    try:
+        found = find_date(tree, extensive_search=False, original_date=True, url=url,
+                          outputformat="%Y-%m-%dT%H:%M:%S%z", max_date=now.strftime("%Y-%m-%d"))
+    except Exception:  # noqa: BLE001 - htmldate raises assorted errors on odd markup; a guess is optional
+        return None
+    return plausible(parse_datetime(found), now)
+
+
+def choose_dates(*, published: list[str], modified: list[str], hint_published: str | datetime | None,
+                 hint_updated: str | datetime | None, tree, url: str | None,
+                 now: datetime | None = None) -> tuple[datetime | None, datetime | None]:
+    """(published_at, updated_at) from the page's statements, the feed/sitemap hint, then a guess."""
+    now = now or datetime.now(UTC)
+    published_at = first_plausible([*published, hint_published], now) or guess_date(tree, url, now)
+    updated_at = first_plausible([*modified, hint_updated], now)
+    if updated_at is not None and published_at is not None and updated_at < published_at:
+        updated_at = None  # an "update" before publication is a template error
+    if updated_at is not None and published_at is not None and updated_at == published_at:
+        updated_at = None
+    return published_at, updated_at

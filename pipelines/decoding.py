@@ -1,0 +1,100 @@
+"""Bytes to text for fetched pages: which encoding, and whether the bytes are HTML at all.
+
+Order of evidence: a byte-order mark (it cannot lie), the HTTP header, the page's meta charset,
+then statistical detection. A declared encoding is only taken if the bytes actually decode with
+it; a page that declares one charset and sends another (a common server misconfiguration) falls
+through to the next piece of evidence instead of being stored as mojibake.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+from w3lib.encoding import http_content_type_encoding, read_bom, resolve_encoding
+
+from pipelines.rejections import Rejected
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]+)""", re.IGNORECASE
+)
+# Signatures of formats servers like to label text/html by mistake.
+_BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"GIF87a", b"GIF89a", b"\xff\xd8\xff", b"PK\x03\x04",
+                      b"\x1f\x8b", b"RIFF", b"OggS", b"\x00\x00\x01\x00", b"ID3")
+_SINGLE_BYTE = {"cp1252", "latin_1", "iso8859-1", "iso8859-15", "ascii"}
+HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml", "text/plain")
+
+
+def check_html(body: bytes, content_type: str | None) -> None:
+    """Refuse bodies that are not HTML: declared otherwise, binary, or empty."""
+    if not body.strip():
+        raise Rejected("empty")
+    mime = (content_type or "").split(";")[0].strip().lower()
+    if mime and not mime.startswith(HTML_TYPES):
+        raise Rejected("non_html", f"content type {mime}")
+    head = body[:1024].lstrip()
+    if head.startswith(_BINARY_SIGNATURES):
+        raise Rejected("non_html", "binary content served as HTML")
+    if body[:4096].count(b"\x00") > 16:
+        raise Rejected("non_html", "binary content (NUL bytes)")
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    resolved = resolve_encoding(name.decode("ascii", "ignore") if isinstance(name, bytes) else name)
+    if not resolved:
+        return None
+    try:
+        return codecs.lookup(resolved).name
+    except LookupError:
+        return None
+
+
+def _decodes(body: bytes, encoding: str) -> str | None:
+    try:
+        return body.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _looks_like_utf8(body: bytes) -> bool:
+    """Valid UTF-8 with multi-byte sequences: near-certain evidence that the page is UTF-8."""
+    if body.isascii():
+        return False
+    return _decodes(body, "utf-8") is not None
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """The page's text and the encoding used. Raises Rejected("undecodable") when nothing fits."""
+    bom_encoding, bom_length = read_bom(body)
+    if bom_encoding:
+        text = _decodes(body[bom_length:], _codec(bom_encoding) or "utf-8")
+        if text is not None:
+            return text, _codec(bom_encoding)
+
+    declared = [
+        _codec(http_content_type_encoding(content_type) if content_type else None),
+        _codec(match.group(1) if (match := _META_CHARSET.search(body[:8192])) else None),
+    ]
+    for encoding in filter(None, declared):
+        if encoding in _SINGLE_BYTE and _looks_like_utf8(body):
+            # Declares a legacy single-byte charset but sends UTF-8: trust the bytes.
+            return body.decode("utf-8"), "utf-8"
+        text = _decodes(body, encoding)
+        if text is not None:
+            return text, encoding
+
+    if body.isascii() or _looks_like_utf8(body):
+        return body.decode("utf-8"), "utf-8"
+    best = from_bytes(body[:200_000]).best()
+    if best is not None and best.encoding:
+        text = _decodes(body, best.encoding)
+        if text is not None:
+            return text, _codec(best.encoding) or best.encoding
+    # Last resort: UTF-8 with replacement characters, if they are rare enough to be noise.
+    text = body.decode("utf-8", errors="replace")
+    if text.count("\ufffd") <= max(8, len(text) // 1000):
+        return text, "utf-8"
+    raise Rejected("undecodable", "no encoding decodes the page")

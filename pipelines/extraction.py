@@ -1,0 +1,191 @@
+"""One fetched page in, one clean article record out: decoding, trafilatura, our cleaning, metadata.
+
+This function is the whole of extraction and cleaning. The crawl (in worker processes), `newsdesk
+extract` and `newsdesk reprocess` all call it, so what an operator sees is what the crawl stores.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+
+import trafilatura
+
+from pipelines.cleaning.boilerplate import remove_boilerplate_lines
+from pipelines.cleaning.bylines import extract_byline, split_authors
+from pipelines.cleaning.dateline import find_dateline
+from pipelines.cleaning.headline import match_key, remove_headline_fragments, title_variants
+from pipelines.cleaning.normalise import join_paragraphs, normalise_line, paragraphs_of
+from pipelines.cleaning.repeated_lines import remove_repeated_lines
+from pipelines.dates import choose_dates
+from pipelines.decoding import check_html, decode_html
+from pipelines.language import detect_language, primary_language
+from pipelines.page_metadata import PageMetadata, parse_tree, read_metadata
+from pipelines.rejections import Rejected
+from storage.records import count_words
+
+DEFAULT_MIN_TEXT_CHARS = 250
+
+# How trafilatura is asked to work, and why:
+# - include_comments=False: reader comments are not the article.
+# - include_tables=True: foreign-affairs copy carries tables (vote counts, trade figures).
+# - deduplicate=False: its LRU cache is per process and remembers across pages, so the same
+#   page could come out differently depending on what the worker saw before (trafilatura #778);
+#   our own repeated-line pass does the per-page job deterministically.
+# - with_metadata=False: we read JSON-LD and meta tags ourselves (page_metadata.py), once.
+TRAFILATURA_OPTIONS = {
+    "include_comments": False,
+    "include_tables": True,
+    "include_images": False,
+    "include_links": False,
+    "deduplicate": False,
+    "with_metadata": False,
+}
+
+NON_ARTICLE_LD_TYPES = {"collectionpage", "itemlist", "searchresultspage", "profilepage", "aboutpage",
+                        "contactpage", "faqpage", "person", "organization"}
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»]\s+")
+
+
+@dataclass
+class ExtractedPage:
+    title: str
+    text: str
+    authors: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    language: str | None = None
+    section: str | None = None
+    dateline: str | None = None
+    description: str | None = None
+    image_url: str | None = None
+    canonical_link: str | None = None
+    amp_link: str | None = None
+    site_name: str | None = None
+    encoding: str | None = None
+
+    @property
+    def word_count(self) -> int:
+        return count_words(self.text)
+
+    def as_json(self) -> dict:
+        record = asdict(self)
+        for key in ("published_at", "updated_at"):
+            record[key] = record[key].isoformat().replace("+00:00", "Z") if record[key] else None
+        record["word_count"] = self.word_count
+        return record
+
+
+def clean_title(meta: PageMetadata, headings: list[str]) -> str | None:
+    """The headline without the site name glued to it ("Headline | Site", "Site - Headline").
+
+    The part to keep is the one the page's own `<h1>` repeats; failing that, the part that is not
+    the site name; failing that, the longer part when the other is a short name.
+    """
+    title = normalise_line(meta.title or "")
+    if not title:
+        return normalise_line(headings[0]) if headings else None
+    parts = [part.strip() for part in _TITLE_SEPARATORS.split(title) if part.strip()]
+    if len(parts) < 2:
+        return title
+    heading_keys = {match_key(h) for h in headings}
+    for part in parts:
+        if match_key(part) in heading_keys:
+            return part
+    site = match_key(meta.site_name or "")
+    if site and match_key(parts[-1]) == site:
+        return " - ".join(parts[:-1])
+    if site and match_key(parts[0]) == site:
+        return " - ".join(parts[1:])
+    if len(parts[-1].split()) <= 3 and len(parts[0].split()) >= len(parts[-1].split()):
+        return " - ".join(parts[:-1])
+    return title
+
+
+def _looks_like_listing(tree, meta: PageMetadata) -> str | None:
+    if meta.declares_article:
+        return None
+    if meta.declares_video:
+        return "video page"
+    if meta.jsonld_types & NON_ARTICLE_LD_TYPES:
+        return f"page type {sorted(meta.jsonld_types & NON_ARTICLE_LD_TYPES)[0]}"
+    body_text = " ".join(tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"))
+    link_text = " ".join(tree.xpath("//body//a//text()"))
+    if len(body_text) > 500 and len(link_text) / len(body_text) > 0.6:
+        return "mostly links"
+    return None
+
+
+def extract_page(body: bytes | str, *, url: str | None = None, content_type: str | None = None,
+                 hints: dict | None = None, min_text_chars: int = DEFAULT_MIN_TEXT_CHARS,
+                 now: datetime | None = None) -> ExtractedPage:
+    """Extract and clean one page. Raises Rejected(reason) for pages that are not stored."""
+    hints = hints or {}
+    now = now or datetime.now(UTC)
+    if isinstance(body, bytes):
+        check_html(body, content_type)
+        html, encoding = decode_html(body, content_type)
+    else:
+        html, encoding = body, None
+        if not html.strip():
+            raise Rejected("empty")
+    tree = parse_tree(html)
+    if tree is None:
+        raise Rejected("malformed", "no HTML element found")
+    meta = read_metadata(tree)
+    listing = _looks_like_listing(tree, meta)
+    if listing:
+        raise Rejected("not_article", listing)
+    # Dates before trafilatura: it prunes the tree in place, and htmldate may need the tree.
+    published_at, updated_at = choose_dates(
+        published=meta.published, modified=meta.modified, hint_published=hints.get("published"),
+        hint_updated=hints.get("updated"), tree=tree, url=url, now=now,
+    )
+    document = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
+    raw_text = document.text if document is not None else None
+    if not raw_text or not raw_text.strip():
+        raise Rejected("no_text")
+
+    headings = [" ".join(h.text_content().split()) for h in tree.xpath("//h1")[:3]]
+    title = clean_title(meta, headings) or normalise_line(hints.get("title") or "")
+    if not title:
+        raise Rejected("no_text", "no title")
+    titles = title_variants(title, meta.title, meta.og_title, hints.get("title"))
+    labels = {key for key in (match_key(meta.section or ""), match_key(meta.site_name or "")) if key}
+
+    paragraphs = paragraphs_of(raw_text)
+    paragraphs, glued_labels = remove_headline_fragments(paragraphs, titles, labels)
+    paragraphs, byline_authors = extract_byline(paragraphs, split_authors(meta.authors))
+    paragraphs = remove_boilerplate_lines(paragraphs)
+    paragraphs = remove_repeated_lines(paragraphs)
+    text = join_paragraphs(paragraphs)
+    if len(text) < min_text_chars:
+        raise Rejected("too_short", f"{len(text)} characters after cleaning")
+
+    site_key = match_key(meta.site_name or "")
+    section = meta.section or next((label for label in glued_labels if match_key(label) != site_key), None)
+    return ExtractedPage(
+        title=title,
+        text=text,
+        authors=split_authors(meta.authors) or split_authors(byline_authors),
+        published_at=published_at,
+        updated_at=updated_at,
+        language=primary_language(meta.language) or detect_language(text),
+        section=normalise_line(section) if section else None,
+        dateline=find_dateline(paragraphs),
+        description=normalise_line(meta.description) if meta.description else None,
+        image_url=meta.image,
+        canonical_link=meta.canonical_link,
+        amp_link=meta.amp_link,
+        site_name=meta.site_name,
+        encoding=encoding,
+    )
+
+
+def extract_text(html: str, url: str | None = None) -> str | None:
+    """The cleaned body only (what bench/extraction.py scores); None when the page is rejected."""
+    try:
+        return extract_page(html, url=url, min_text_chars=1).text
+    except Rejected:
+        return None

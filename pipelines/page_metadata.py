@@ -1,0 +1,184 @@
+"""What a page says about itself: JSON-LD, meta tags and link relations, read from the parsed tree.
+
+Publishers state dates, authors and sections explicitly far more often than not; reading those
+statements first is what keeps dates right (date guessers pick copyright years and "last updated"
+stamps, see FIELD-NOTES).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import html as lxml_html
+
+ARTICLE_TYPES = {
+    "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
+    "backgroundnewsarticle", "reviewnewsarticle", "blogposting", "liveblogposting", "report",
+    "scholarlyarticle", "socialmediaposting", "techarticle",
+}
+VIDEO_TYPES = {"videoobject", "video"}
+
+
+@dataclass
+class PageMetadata:
+    title: str | None = None
+    og_title: str | None = None
+    site_name: str | None = None
+    page_type: str | None = None            # og:type ("article", "website", "video.other")
+    jsonld_types: set[str] = field(default_factory=set)
+    published: list[str] = field(default_factory=list)  # candidate strings, most trusted first
+    modified: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    section: str | None = None
+    description: str | None = None
+    image: str | None = None
+    language: str | None = None
+    canonical_link: str | None = None
+    amp_link: str | None = None
+
+    @property
+    def declares_article(self) -> bool:
+        return self.page_type == "article" or bool(self.jsonld_types & ARTICLE_TYPES)
+
+    @property
+    def declares_video(self) -> bool:
+        return (self.page_type or "").startswith("video") or (
+            bool(self.jsonld_types & VIDEO_TYPES) and not self.jsonld_types & ARTICLE_TYPES
+        )
+
+
+def _first(values: list[str]) -> str | None:
+    for value in values:
+        if value and value.strip():
+            return value.strip()
+    return None
+
+
+def _text_of(value: Any) -> list[str]:
+    """Names from a JSON-LD value that may be a string, an object with `name`, or a list of them."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        name = value.get("name")
+        return [name] if isinstance(name, str) else []
+    if isinstance(value, list):
+        return [name for item in value for name in _text_of(item)]
+    return []
+
+
+def _image_of(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return value.get("url") or value.get("contentUrl")
+    if isinstance(value, list) and value:
+        return _image_of(value[0])
+    return None
+
+
+def _jsonld_objects(tree) -> list[dict]:
+    objects: list[dict] = []
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            # Common breakage: trailing commas and raw newlines in strings. One lenient retry.
+            try:
+                data = json.loads(re.sub(r",\s*([}\]])", r"\1", raw.replace("\n", " ")))
+            except ValueError:
+                continue
+        stack = [data]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                objects.append(node)
+                if "@graph" in node:
+                    stack.append(node["@graph"])
+                if isinstance(node.get("mainEntity"), dict):
+                    stack.append(node["mainEntity"])
+    return objects
+
+
+def _types(obj: dict) -> set[str]:
+    value = obj.get("@type")
+    values = value if isinstance(value, list) else [value]
+    return {v.lower() for v in values if isinstance(v, str)}
+
+
+def read_metadata(tree) -> PageMetadata:
+    meta = PageMetadata()
+
+    def metas(*names: str) -> list[str]:
+        found = []
+        for name in names:
+            for attribute in ("property", "name", "itemprop"):
+                found += tree.xpath(f'//meta[@{attribute}="{name}"]/@content')
+        return found
+
+    # JSON-LD first: the most explicit statement a page makes.
+    for obj in _jsonld_objects(tree):
+        types = _types(obj)
+        meta.jsonld_types |= types
+        if not types & (ARTICLE_TYPES | {"webpage"} | VIDEO_TYPES):
+            continue
+        is_article = bool(types & ARTICLE_TYPES)
+        if is_article and isinstance(obj.get("headline"), str):
+            meta.title = meta.title or obj["headline"].strip()
+        for key, target in (("datePublished", meta.published), ("dateModified", meta.modified)):
+            if isinstance(obj.get(key), str) and (is_article or not target):
+                target.append(obj[key])
+        if is_article:
+            meta.authors += [a for a in _text_of(obj.get("author")) if a not in meta.authors]
+            section = obj.get("articleSection")
+            meta.section = meta.section or _first(section if isinstance(section, list) else [section or ""])
+            meta.description = meta.description or (obj.get("description") if isinstance(obj.get("description"), str) else None)
+            meta.image = meta.image or _image_of(obj.get("image"))
+            if isinstance(obj.get("inLanguage"), str):
+                meta.language = meta.language or obj["inLanguage"]
+
+    meta.published += metas("article:published_time", "datePublished", "og:published_time",
+                            "pubdate", "publishdate", "publish-date", "date", "DC.date.issued",
+                            "dcterms.created", "dcterms.date", "sailthru.date", "parsely-pub-date")
+    meta.published += tree.xpath("//time[@itemprop='datePublished']/@datetime")
+    meta.modified += metas("article:modified_time", "dateModified", "og:updated_time", "last-modified",
+                           "dcterms.modified")
+    meta.page_type = (_first(metas("og:type")) or "").lower() or None
+    meta.og_title = _first(metas("og:title", "twitter:title"))
+    meta.site_name = _first(metas("og:site_name", "application-name"))
+    meta.section = meta.section or _first(metas("article:section", "section", "parsely-section"))
+    meta.description = meta.description or _first(metas("description", "og:description"))
+    meta.image = meta.image or _first(metas("og:image", "twitter:image"))
+    if not meta.authors:
+        meta.authors = [a for a in metas("author", "article:author", "parsely-author", "sailthru.author")
+                        if a.strip() and not a.startswith("http")]
+    meta.language = meta.language or _first(
+        tree.xpath("/html/@lang") + tree.xpath("/html/@xml:lang") + metas("og:locale")
+        + tree.xpath('//meta[translate(@http-equiv, "CONTENT-LANGUAGE", "content-language")="content-language"]/@content')
+    )
+    titles = tree.xpath("//title/text()")
+    meta.title = meta.title or meta.og_title or (_first(titles) if titles else None)
+    meta.canonical_link = _first(tree.xpath('//link[@rel="canonical"]/@href'))
+    meta.amp_link = _first(tree.xpath('//link[@rel="amphtml"]/@href'))
+    return meta
+
+
+def parse_tree(text: str):
+    """An lxml tree of the page, or None when there is nothing parseable."""
+    try:
+        tree = lxml_html.fromstring(text)
+    except (ValueError, lxml_html.etree.ParserError):
+        try:
+            tree = lxml_html.fromstring(text.encode("utf-8", "replace"))
+        except (ValueError, lxml_html.etree.ParserError):
+            return None
+    return tree

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -79,7 +79,9 @@ class Settings(BaseSettings):
     # --- deduplication -------------------------------------------------------------------------
     dedup_threshold: float = Field(default=0.5, gt=0, le=1, description="Estimated Jaccard similarity of shingles for syndicated copies.")
     dedup_min_words: int = Field(default=120, ge=1, description="Bodies shorter than this (briefs) are only merged as exact copies.")
+    dedup_revision_threshold: float = Field(default=0.9, gt=0, le=1, description="Same-source similarity above which a new URL is the same article (slug changed).")
     dedup_num_perm: int = Field(default=128, ge=16, le=1024)
+    dedup_bands: int = Field(default=32, ge=1, description="LSH bands; must divide dedup_num_perm.")
     dedup_shingle_words: int = Field(default=5, ge=1, le=20)
 
     # --- scheduler -----------------------------------------------------------------------------
@@ -105,6 +107,12 @@ class Settings(BaseSettings):
         if url.get_backend_name() not in ("sqlite", "postgresql"):
             raise ValueError(f"unsupported database {url.get_backend_name()!r} (use sqlite or postgresql)")
         return value
+
+    @model_validator(mode="after")
+    def _check_bands(self) -> Settings:
+        if self.dedup_num_perm % self.dedup_bands:
+            raise ValueError(f"dedup_bands ({self.dedup_bands}) must divide dedup_num_perm ({self.dedup_num_perm})")
+        return self
 
     @field_validator("timezone")
     @classmethod

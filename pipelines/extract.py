@@ -5,8 +5,10 @@ from __future__ import annotations
 from scrapy.exceptions import DropItem
 
 from crawlers.items import FetchedPage
+from pipelines.article_writer import DedupSettings
 from pipelines.extraction import extract_page
 from pipelines.rejections import Rejected
+from pipelines.signatures import signature
 from storage.records import ArticleData
 
 
@@ -21,8 +23,11 @@ def article_from(page: FetchedPage, extracted) -> ArticleData:
 
 class ExtractPipeline:
     def __init__(self, crawler):
+        from newsdesk.config import get_settings
+
         self.stats = crawler.stats
         self.min_text_chars = crawler.settings.getint("NEWSDESK_MIN_TEXT_CHARS")
+        self.params = DedupSettings.from_settings(get_settings()).params
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -39,4 +44,5 @@ class ExtractPipeline:
             raise DropItem(str(rejected)) from None
         item.extracted = extracted
         item.article = article_from(item, extracted)
+        item.signature = signature(extracted.text, self.params)
         return item

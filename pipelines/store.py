@@ -1,49 +1,70 @@
-"""Stage 700: store the article, its URLs and its raw page in one transaction."""
+"""Stage 700: the dedup passes and the write of one article, in one transaction (article_writer.py).
+
+A database that refuses or drops out is retried a few times with a pause (PostgreSQL restarting
+mid-crawl); an article that still cannot be stored is dropped with the reason `storage_error`,
+counted, and the crawl goes on. Nothing half-written stays: the transaction is all or nothing.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
 
 from scrapy.exceptions import DropItem
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 
 from crawlers.items import FetchedPage
+from pipelines.article_writer import ArticleWriter, DedupSettings
 from storage import articles as repo
 from storage.db import session_factory
 from storage.records import RawPageData
 
 logger = logging.getLogger(__name__)
+ATTEMPTS = 4
 
 
 class StorePipeline:
     def __init__(self, crawler):
         from newsdesk.config import get_settings
 
+        settings = get_settings()
         self.crawler = crawler
         self.stats = crawler.stats
-        self.keep_raw = get_settings().raw_pages_per_article
-        self.raw_retention_days = get_settings().raw_page_retention_days
+        self.raw_retention_days = settings.raw_page_retention_days
+        self.writer = ArticleWriter(DedupSettings.from_settings(settings), crawler.stats,
+                                    keep_raw_pages=settings.raw_pages_per_article)
         self.sessions = session_factory()
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
+    def store(self, item: FetchedPage, source_id: int, run_id: int | None) -> repo.ArticleWrite:
+        raw = RawPageData(url=item.url, status=item.status, body=item.body, headers=item.headers,
+                          context={"source": item.source_key, **item.hints}, fetched_at=item.fetched_at)
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with self.sessions.begin() as session:
+                    return self.writer.write(session, item.article, source_id=source_id, run_id=run_id,
+                                             sig=item.signature, raw=raw)
+            except (IntegrityError, OperationalError, DBAPIError) as exc:
+                retryable = isinstance(exc, IntegrityError) or exc.connection_invalidated or isinstance(exc, OperationalError)
+                if attempt == ATTEMPTS or not retryable:
+                    raise
+                self.stats.inc_value("newsdesk/storage_retries")
+                logger.warning("storing %s failed (%s), retrying", item.url, str(exc).splitlines()[0])
+                time.sleep(min(8.0, 0.5 * 2 ** attempt))
+        raise AssertionError("unreachable")
+
     def process_item(self, item):
         if not isinstance(item, FetchedPage) or item.article is None:
             return item
         spider = self.crawler.spider
-        run_id = getattr(spider, "run_id", None)
         try:
-            with self.sessions.begin() as session:
-                write = repo.upsert_article(session, item.article, source_id=spider.source_id, run_id=run_id)
-                if write.outcome != repo.UNCHANGED:
-                    repo.store_raw_page(session, write.article_id, RawPageData(
-                        url=item.url, status=item.status, body=item.body, headers=item.headers,
-                        context={"source": item.source_key, **item.hints}, fetched_at=item.fetched_at,
-                    ), run_id=run_id, keep=self.keep_raw)
+            write = self.store(item, spider.source_id, getattr(spider, "run_id", None))
         except SQLAlchemyError as exc:
             self.stats.inc_value("newsdesk/errors/storage")
+            self.stats.inc_value("newsdesk/dropped/storage_error")
             logger.error("could not store %s: %s", item.url, str(exc).splitlines()[0])
             raise DropItem(f"storage_error: {exc.__class__.__name__}") from None
         item.outcome = write.outcome

@@ -81,6 +81,16 @@ def add_urls(session: Session, article_id: int, urls: dict[str, str], *, fetched
     return added
 
 
+def set_url_kind(session: Session, article_id: int, url: str, kind: str) -> None:
+    """Record ``url`` for the article with this kind (an old canonical URL becoming an alias)."""
+    row = session.scalar(select(ArticleUrl).where(ArticleUrl.url == url))
+    if row is None:
+        session.add(ArticleUrl(article_id=article_id, url=url, kind=kind))
+    elif row.article_id == article_id:
+        row.kind = kind
+    session.flush()
+
+
 def insert_article(session: Session, data: ArticleData, *, source_id: int, run_id: int | None,
                    now: datetime | None = None, **dedup) -> Article:
     now = now or utcnow()

@@ -224,3 +224,25 @@ class FeedValidator(Base):
     etag: Mapped[str | None] = mapped_column(String(512))
     last_modified: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DedupSignature(Base):
+    """An article's MinHash signature (the near-duplicate index keeps its LSH bands beside it)."""
+
+    __tablename__ = "dedup_signatures"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    minhash: Mapped[bytes] = mapped_column(LargeBinary)
+    shingle_count: Mapped[int] = mapped_column(Integer)
+    params: Mapped[str] = mapped_column(String(32))
+
+
+class DedupBand(Base):
+    """One LSH band key of an article: articles sharing a key are near-duplicate candidates."""
+
+    __tablename__ = "dedup_bands"
+    __table_args__ = (Index("ix_dedup_bands_article_id", "article_id"),)
+
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True,
+                                            autoincrement=False)

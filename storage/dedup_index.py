@@ -1,0 +1,95 @@
+"""Repository functions of the near-duplicate index (signatures, band keys) and write locks.
+
+The index lives in the database, so every crawler process (on this machine or another) sees the
+articles every other one stored, and a nightly run sees last night's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import delete, insert, select, text
+from sqlalchemy.orm import Session
+
+from pipelines.signatures import Signature
+from storage.models import Article, DedupBand, DedupSignature
+
+
+@dataclass(frozen=True)
+class IndexedArticle:
+    article_id: int
+    source_id: int
+    story_id: int | None
+    signature: Signature
+    word_count: int
+
+
+def lock_keys(session: Session, keys: list[int]) -> None:
+    """Serialise writers that could decide about the same article.
+
+    PostgreSQL: transaction-scoped advisory locks on the article's URL, content-hash and band keys,
+    taken in sorted order (no deadlocks between writers). Two copies of one story share band keys,
+    so the second writer waits for the first and then sees its article. SQLite needs nothing here:
+    its write transactions (BEGIN IMMEDIATE, storage/db.py) are already serialised.
+    """
+    if session.get_bind().dialect.name != "postgresql" or not keys:
+        return
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k ORDER BY k"),
+        {"keys": sorted(set(keys))},
+    )
+
+
+def string_key(value: str) -> int:
+    return int.from_bytes(hashlib.blake2b(value.encode(), digest_size=8).digest(), "little", signed=True)
+
+
+def save_signature(session: Session, article_id: int, signature: Signature, keys: list[int],
+                   params: str, *, indexed: bool) -> None:
+    """Store (or replace) an article's signature; its band keys only when ``indexed``."""
+    session.execute(delete(DedupBand).where(DedupBand.article_id == article_id))
+    existing = session.get(DedupSignature, article_id)
+    if existing is None:
+        session.add(DedupSignature(article_id=article_id, minhash=signature.to_bytes(),
+                                   shingle_count=signature.shingle_count, params=params))
+    else:
+        existing.minhash, existing.shingle_count, existing.params = (
+            signature.to_bytes(), signature.shingle_count, params)
+    session.flush()
+    if indexed and keys:
+        session.execute(insert(DedupBand), [{"band_key": key, "article_id": article_id} for key in set(keys)])
+
+
+def candidates(session: Session, keys: list[int], *, exclude_article: int | None = None,
+               limit: int = 200) -> list[IndexedArticle]:
+    """Stored articles sharing at least one band key, with their signatures (most shared first)."""
+    if not keys:
+        return []
+    from sqlalchemy import func
+
+    shared = (
+        select(DedupBand.article_id, func.count().label("shared"))
+        .where(DedupBand.band_key.in_(set(keys)))
+        .group_by(DedupBand.article_id)
+        .order_by(func.count().desc())
+        .limit(limit)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Article.id, Article.source_id, Article.story_id, Article.word_count,
+               DedupSignature.minhash, DedupSignature.shingle_count)
+        .join(shared, shared.c.article_id == Article.id)
+        .join(DedupSignature, DedupSignature.article_id == Article.id)
+        .order_by(shared.c.shared.desc(), Article.id)
+    ).all()
+    return [
+        IndexedArticle(row.id, row.source_id, row.story_id, Signature.from_bytes(row.minhash, row.shingle_count),
+                       row.word_count)
+        for row in rows if row.id != exclude_article
+    ]
+
+
+def signature_of(session: Session, article_id: int) -> Signature | None:
+    row = session.get(DedupSignature, article_id)
+    return Signature.from_bytes(row.minhash, row.shingle_count) if row else None

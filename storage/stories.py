@@ -1,0 +1,83 @@
+"""Repository functions for stories: an article and its syndicated copies, counted once.
+
+A story's figures (canonical member, counts, sources, dates) are always recomputed from its
+members, under a row lock, never incremented: two writers adding copies at the same moment
+cannot leave a wrong count behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Article, Source, Story
+from storage.types import utcnow
+
+
+def new_story(session: Session, article: Article) -> Story:
+    story = Story(canonical_article_id=article.id, title=article.title, member_count=1, source_count=1,
+                  first_published_at=article.published_at, last_published_at=article.published_at,
+                  sources=[])
+    session.add(story)
+    session.flush()
+    article.story_id = story.id
+    article.duplicate_of = None
+    article.similarity = None
+    refresh_story(session, story.id)
+    return story
+
+
+def _publication_order(article: Article):
+    return (article.published_at or article.first_seen_at, article.first_seen_at, article.id)
+
+
+def refresh_story(session: Session, story_id: int,
+                  similarity: Callable[[Article, Article], float] | None = None) -> Story | None:
+    """Recompute a story from its members: the first-published member is canonical, the others
+    point at it (`duplicate_of`) with their similarity to it."""
+    story = session.scalar(select(Story).where(Story.id == story_id).with_for_update())
+    if story is None:
+        return None
+    members = list(session.scalars(select(Article).where(Article.story_id == story_id)))
+    if not members:
+        session.delete(story)
+        session.flush()
+        return None
+    members.sort(key=_publication_order)
+    canonical = members[0]
+    for member in members:
+        if member is canonical:
+            member.duplicate_of, member.similarity = None, None
+        elif member.duplicate_of != canonical.id or member.similarity is None:
+            member.duplicate_of = canonical.id
+            if similarity is not None:
+                member.similarity = similarity(member, canonical)
+    keys = sorted(set(session.scalars(
+        select(Source.key).where(Source.id.in_({m.source_id for m in members}))
+    )))
+    published = [m.published_at for m in members if m.published_at is not None]
+    story.canonical_article_id = canonical.id
+    story.title = canonical.title
+    story.member_count = len(members)
+    story.source_count = len(keys)
+    story.sources = keys
+    story.first_published_at = min(published) if published else None
+    story.last_published_at = max(published) if published else None
+    story.updated_at = utcnow()
+    session.flush()
+    return story
+
+
+def join_story(session: Session, article: Article, story_id: int, score: float,
+               similarity: Callable[[Article, Article], float] | None = None) -> Story | None:
+    """Make ``article`` a member of an existing story (as a copy of its canonical article)."""
+    previous = article.story_id
+    article.story_id = story_id
+    article.similarity = score
+    session.flush()
+    story = refresh_story(session, story_id, similarity)
+    if previous is not None and previous != story_id:
+        refresh_story(session, previous, similarity)
+    return story

@@ -71,7 +71,7 @@ def parse_feed(body: bytes, base_url: str, *, limit: int = MAX_FEED_ENTRIES) -> 
     candidates = []
     for entry in entries[:limit]:
         link = entry.get("link") or next(
-            (l.get("href") for l in entry.get("links", []) if l.get("rel") == "alternate"), None
+            (link.get("href") for link in entry.get("links", []) if link.get("rel") == "alternate"), None
         )
         if not link:
             continue

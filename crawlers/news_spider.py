@@ -12,7 +12,9 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawlers.feeds import Candidate
 from crawlers.incremental import KnownUrls
@@ -25,7 +27,8 @@ from storage.types import utcnow
 # URL shapes that are listings, tags, media or utility pages, never articles.
 NOT_ARTICLE_URL = re.compile(
     r"/(tags?|category|categories|topics?|section|sections|author|authors|search|video|videos|"
-    r"gallery|galleries|photos?|podcasts?|live|newsletters?|subscribe|login|signup|account)(/|$)"
+    r"gallery|galleries|photos?|podcasts?|live|newsletters?|subscribe|login|signup|account|"
+    r"about|about-us|contact|contact-us|privacy|privacy-policy|terms|impressum|imprint|qui-sommes-nous)(/|$)"
     r"|/page/\d+/?$|[?&](page|p)=\d+",
     re.IGNORECASE,
 )
@@ -48,6 +51,8 @@ class NewsSpider(scrapy.Spider):
         spider.allow = [re.compile(p) for p in spider.source.allow]
         spider.deny = [re.compile(p) for p in spider.source.deny]
         spider.requested: set[str] = set()
+        spider.known_unchanged: set[str] = set()
+        spider.variants: dict[str, set[str]] = {}  # every URL met in this run for one article
         return spider
 
     # --- discovery: mixins add their requests ---------------------------------------------------
@@ -63,6 +68,8 @@ class NewsSpider(scrapy.Spider):
 
     def discovery_failed(self, failure):
         """Errback of feed/sitemap/section requests: count it; the run reports it as an error."""
+        if failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage():
+            self.count("skipped/robots_disallowed")
         self.count("errors/discovery")
         self.logger.warning("could not fetch %s: %s", failure.request.url, failure.getErrorMessage())
 
@@ -85,7 +92,7 @@ class NewsSpider(scrapy.Spider):
 
     def article_requests(self, candidates: Iterable[Candidate]) -> Iterator[scrapy.Request]:
         now = utcnow()
-        fresh: list[Candidate] = []
+        fresh: dict[str, Candidate] = {}
         for candidate in candidates:
             self.count("candidates")
             reason = self._skip_reason(candidate, now)
@@ -93,14 +100,22 @@ class NewsSpider(scrapy.Spider):
                 self.count(f"skipped/{reason}")
                 continue
             key = canonical_url(candidate.url)
-            if key in self.requested:
+            self.variants.setdefault(key, set()).add(candidate.url)
+            # A URL found again in the same run is fetched once. One judged known and unchanged is
+            # looked at again only if this listing says it was updated (a sitemap's lastmod after
+            # a feed without dates).
+            if key in self.requested or key in fresh or (key in self.known_unchanged and candidate.updated is None):
                 self.count("skipped/seen_in_run")
                 continue
-            self.requested.add(key)
-            fresh.append(candidate)
-        to_fetch, known = self.known_urls.split(fresh, now)
-        self.count("skipped/known", len(known))
+            fresh[key] = candidate
+        to_fetch, known = self.known_urls.split(list(fresh.values()), now)
+        for candidate in known:
+            key = canonical_url(candidate.url)
+            if key not in self.known_unchanged:
+                self.known_unchanged.add(key)
+                self.count("skipped/known")
         for candidate in to_fetch:
+            self.requested.add(canonical_url(candidate.url))
             hints = {"title": candidate.title, "via": candidate.via,
                      "published": candidate.published.isoformat() if candidate.published else None,
                      "updated": candidate.updated.isoformat() if candidate.updated else None}
@@ -114,7 +129,15 @@ class NewsSpider(scrapy.Spider):
 
     # --- responses to items ----------------------------------------------------------------------
     def article_failed(self, failure):
-        self.count("errors/article_fetch")
+        """Count why an article was not fetched: robots.txt, an HTTP error, or the network."""
+        if failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage():
+            self.count("skipped/robots_disallowed")
+        elif failure.check(IgnoreRequest):
+            return  # refused by a middleware that counted it already (private address, bad scheme)
+        elif failure.check(HttpError):
+            self.count(f"errors/http_{failure.value.response.status}")
+        else:
+            self.count(f"errors/download_{failure.type.__name__}")
         self.logger.info("article not fetched %s: %s", failure.request.url, failure.getErrorMessage())
 
     def parse_article(self, response: Response, hints: dict):
@@ -128,8 +151,8 @@ class NewsSpider(scrapy.Spider):
             if value:
                 headers[name] = value.decode("latin-1")
         requested = list(response.meta.get("requested_urls", []))
-        for url in response.meta.get("redirect_urls", []):
-            requested.append(url)
+        requested += sorted(self.variants.get(canonical_url(response.request.url), ()))
+        requested += response.meta.get("redirect_urls", [])
         yield FetchedPage(
             source_key=self.source.key,
             url=response.url,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
@@ -82,27 +82,36 @@ class RunRecorder:
         except SchemaOutOfDate as exc:
             logger.critical("%s", exc)
             self.crawler.stats.set_value("newsdesk/refused", str(exc))
-            from twisted.internet import reactor
-
-            # Not from inside the spider_opened signal: let the engine finish opening first.
-            reactor.callLater(0, lambda: deferred_from_coro(
-                self.crawler.engine.close_spider_async(reason="schema_out_of_date")))
+            self._close_now("schema_out_of_date")
             return
         sessions = session_factory(engine)
-        with sessions.begin() as session:
-            source_ids = sources.sync_sources(session, [spider.source], disable_missing=False)
-            run = runs.start_run(
-                session, source_id=source_ids[spider.source.key], spider=spider.name,
-                trigger=self.settings.get("NEWSDESK_TRIGGER", "manual"),
-            )
-            self.run_id = run.id
-            self.log_handler = RunLogHandler.open(settings, spider, run.id)
-            run.log_path = str(self.log_handler.path) if self.log_handler else None
+        try:
+            with sessions.begin() as session:
+                source_ids = sources.sync_sources(session, [spider.source], disable_missing=False)
+                run = runs.start_run(
+                    session, source_id=source_ids[spider.source.key], spider=spider.name,
+                    trigger=self.settings.get("NEWSDESK_TRIGGER", "manual"),
+                    stale_after=timedelta(minutes=settings.stale_lock_minutes),
+                )
+                self.run_id = run.id
+                self.log_handler = RunLogHandler.open(settings, spider, run.id)
+                run.log_path = str(self.log_handler.path) if self.log_handler else None
+        except runs.SourceLocked as exc:
+            logger.error("refused: %s", exc)
+            self.crawler.stats.set_value("newsdesk/refused", str(exc))
+            self._close_now("locked")
+            return
         spider.run_id = self.run_id
         spider.source_id = source_ids[spider.source.key]
         logger.info("run %s of %s started (%s)", self.run_id, spider.name, self.settings.get("NEWSDESK_TRIGGER"))
         self.heartbeat = task.LoopingCall(self.beat)
         self.heartbeat.start(settings.heartbeat_seconds, now=False)
+
+    def _close_now(self, reason: str) -> None:
+        from twisted.internet import reactor
+
+        # Not from inside the spider_opened signal: let the engine finish opening first.
+        reactor.callLater(0, lambda: deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason)))
 
     def beat(self):
         try:

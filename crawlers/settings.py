@@ -44,9 +44,9 @@ TELNETCONSOLE_ENABLED = False
 
 # --- retries with backoff ----------------------------------------------------------------------
 RETRY_ENABLED = True
-RETRY_TIMES = 3
+RETRY_TIMES = _settings.retry_times
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
-NEWSDESK_RETRY_BACKOFF_BASE = 2.0      # seconds; doubled on each retry
+NEWSDESK_RETRY_BACKOFF_BASE = _settings.retry_backoff_seconds  # doubled on each retry
 NEWSDESK_RETRY_BACKOFF_MAX = 60.0      # no single wait longer than this
 NEWSDESK_RETRY_AFTER_MAX = 120.0       # a Retry-After longer than this: give up on the URL
 

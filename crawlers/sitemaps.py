@@ -7,7 +7,6 @@ entity-declaration refusal as feeds. A sitemap may list 50,000 URLs; we read at 
 
 from __future__ import annotations
 
-import gzip
 import io
 import zlib
 from dataclasses import dataclass, field

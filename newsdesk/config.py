@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     concurrent_requests_per_domain: int = Field(default=4, ge=1)
     autothrottle_target_concurrency: float = Field(default=2.0, gt=0)
     download_delay: float = Field(default=0.25, ge=0, description="Base delay between requests to one domain, seconds.")
+    retry_times: int = Field(default=3, ge=0, le=10, description="Retries of a failed request (5xx, 429, timeouts).")
+    retry_backoff_seconds: float = Field(default=2.0, ge=0, description="Wait before the first retry; doubled each time.")
     max_age_days: int = Field(default=7, ge=1, description="A first crawl takes only articles newer than this.")
     recheck_after_hours: float = Field(default=6, ge=0, description="A stored article is fetched again at most this often ...")
     recheck_window_days: float = Field(default=2, ge=0, description="... and only while it is younger than this.")

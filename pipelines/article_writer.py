@@ -86,18 +86,20 @@ class ArticleWriter:
         dedup_index.lock_keys(session, [dedup_index.string_key(u) for u in urls]
                               + [dedup_index.string_key(content_hash), *keys])
 
-        write, index_it = self._decide_and_write(session, data, urls, sig, keys, source_id, run_id, content_hash)
-        if index_it:
-            dedup_index.save_signature(session, write.article_id, sig, keys, self.dedup.params_label,
-                                       indexed=not self.near.is_brief(data.word_count))
+        write = self._decide_and_write(session, data, urls, sig, keys, source_id, run_id, content_hash)
         if raw is not None and write.outcome not in (repo.UNCHANGED, ALIASED):
             repo.store_raw_page(session, write.article_id, raw, run_id=run_id, keep=self.keep_raw_pages)
         return write
 
+    def _index(self, session: Session, article_id: int, data: ArticleData, sig: Signature, keys: list[int]) -> None:
+        # Before any story is (re)computed: similarities are read from the stored signatures.
+        dedup_index.save_signature(session, article_id, sig, keys, self.dedup.params_label,
+                                   indexed=not self.near.is_brief(data.word_count))
+
     def _decide_and_write(self, session, data, urls, sig, keys, source_id, run_id, content_hash):
         known = repo.find_article_id_by_urls(session, set(urls))
         if known is not None:                                                  # pass 4
-            return self._revise(session, known, data, urls, run_id)
+            return self._revise(session, known, data, urls, run_id, sig, keys)
         match = self.exact.find(session, content_hash, source_id)              # pass 2
         if match is None:
             match = self.near.find(session, sig, keys, word_count=data.word_count, source_id=source_id)  # pass 3
@@ -105,32 +107,33 @@ class ArticleWriter:
             repo.add_urls(session, match.article_id, {u: ("alias" if k == "canonical" else k) for u, k in urls.items()},
                           fetched=data.fetched_url)
             repo.touch_article(session, match.article_id)
-            return repo.ArticleWrite(ALIASED, match.article_id), False
+            return repo.ArticleWrite(ALIASED, match.article_id)
         if match is not None and match.kind == REVISION:
             article = session.get(Article, match.article_id)
             old_url = article.canonical_url
-            write, index_it = self._revise(session, match.article_id, data, urls, run_id)
+            write = self._revise(session, match.article_id, data, urls, run_id, sig, keys)
             # The slug changed: the article lives at its new URL now; the old one stays as an alias.
             repo.set_url_kind(session, article.id, old_url, "alias")
             article.canonical_url = data.canonical_url
             session.flush()
-            return write, True
+            return write
         article = repo.insert_article(session, data, source_id=source_id, run_id=run_id)
         repo.add_urls(session, article.id, urls, fetched=data.fetched_url)
+        self._index(session, article.id, data, sig, keys)
         if match is not None and match.kind == COPY and match.story_id is not None:
             stories.join_story(session, article, match.story_id, match.score, self.similarity(session))
             self.stats.inc_value("newsdesk/stories_joined")
-            return repo.ArticleWrite(DUPLICATE, article.id), True
+            return repo.ArticleWrite(DUPLICATE, article.id)
         stories.new_story(session, article)
         self.stats.inc_value("newsdesk/stories_new")
-        return repo.ArticleWrite(repo.NEW, article.id), True
+        return repo.ArticleWrite(repo.NEW, article.id)
 
-    def _revise(self, session, article_id, data, urls, run_id):
+    def _revise(self, session, article_id, data, urls, run_id, sig, keys):
         write = self.revision.apply(session, article_id, data, run_id=run_id)
         repo.add_urls(session, article_id, urls, fetched=data.fetched_url)
         if write.outcome == repo.UPDATED:
+            self._index(session, article_id, data, sig, keys)
             article = session.get(Article, article_id)
             if article.story_id is not None:
                 stories.refresh_story(session, article.story_id, self.similarity(session))
-            return write, True
-        return write, False
+        return write

@@ -75,6 +75,9 @@ class CrawlRun(Base):
         CheckConstraint(_in("status", RUN_STATUSES), name="status"),
         Index("ix_crawl_runs_source_id_started_at", "source_id", "started_at"),
         Index("ix_crawl_runs_status", "status"),
+        # The per-source lock: the database itself refuses a second running run of one source.
+        Index("uq_crawl_runs_running_source", "source_id", unique=True,
+              sqlite_where=text("status = 'running'"), postgresql_where=text("status = 'running'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -246,3 +249,16 @@ class DedupBand(Base):
     band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True,
                                             autoincrement=False)
+
+
+class SchedulerInstance(Base):
+    """A running `newsdesk schedule` process, so operators (and `schedule run-now`) can see it."""
+
+    __tablename__ = "scheduler_instances"
+    __table_args__ = (UniqueConstraint("host", "pid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)

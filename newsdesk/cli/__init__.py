@@ -21,9 +21,15 @@ app = typer.Typer(
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def wide_console() -> Console:
+    """stdout; 160 columns when it is not a terminal, so tables in logs and pipes stay readable."""
+    console = Console()
+    return console if console.is_terminal else Console(width=160)
+
+
 def _register() -> None:
     # Imported here so that each module registers its commands on `app` exactly once.
-    from newsdesk.cli import crawl, db, demo, settings_cmd  # noqa: F401
+    from newsdesk.cli import crawl, db, demo, runs, schedule, settings_cmd, sources  # noqa: F401
 
 
 def fail(message: str, code: int = 2) -> None:

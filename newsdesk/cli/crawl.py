@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import typer
@@ -9,20 +10,32 @@ from rich.console import Console
 from rich.live import Live
 
 from newsdesk import runner
-from newsdesk.cli import app, err_console
+from newsdesk.cli import app, err_console, wide_console
 from newsdesk.config import get_settings
 from newsdesk.errors import UserError
 from newsdesk.run_view import runs_table
 from newsdesk.sources_io import select_sources
-from storage import migrate
-from storage.db import get_engine
+from storage import migrate, runs
+from storage.db import get_engine, session_factory
+from storage.sources import source_id
 
 SourcesOption = typer.Option(None, "--sources", help="Sources file to use instead of NEWSDESK_SOURCES.",
                              exists=False, dir_okay=False)
 
 
+def refuse_locked_sources(keys: list[str]) -> None:
+    """One line and no crawl when a source is being crawled already (by the scheduler, say)."""
+    settings = get_settings()
+    with session_factory().begin() as session:
+        for key in keys:
+            source = source_id(session, key)
+            if source is not None:
+                runs.check_not_locked(session, source, key, stale_after=timedelta(minutes=settings.stale_lock_minutes))
+
+
 def run_crawl(keys: list[str], *, trigger: str, sources: Path | None, console: Console,
-              scrapy_settings: dict[str, str] | None = None, env: dict[str, str] | None = None) -> int:
+              scrapy_settings: dict[str, str] | None = None, env: dict[str, str] | None = None,
+              collect: list[int] | None = None) -> int:
     """Start one crawl process for these sources, show its progress, print the summary.
 
     Returns the exit code for the command: 0 when every run succeeded.
@@ -39,6 +52,8 @@ def run_crawl(keys: list[str], *, trigger: str, sources: Path | None, console: C
             grace_seconds=settings.shutdown_grace_seconds,
         )
     runs = process.runs()
+    if collect is not None:
+        collect.extend(run.id for run in runs)
     console.print(runs_table(runs, title="crawl summary"))
     if not runs:
         tail = process.stderr_tail()
@@ -65,6 +80,7 @@ def crawl(
     """
     chosen = select_sources(keys or [], all_sources=all_sources, path=sources)
     migrate.ensure_current(get_engine())
-    console = Console()
+    refuse_locked_sources([s.key for s in chosen])
+    console = wide_console()
     code = run_crawl([s.key for s in chosen], trigger="cli", sources=sources, console=console)
     raise typer.Exit(code)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import ClassVar
 
@@ -40,7 +40,8 @@ class OutletSite:
     timezone: ClassVar[timezone] = UTC
     page_size: ClassVar[int] = 5
 
-    def __init__(self, base_url: str, now: datetime | None = None, version: int = 1):
+    def __init__(self, base_url: str, now: datetime | None = None, version: int = 1,
+                 advanced_at: datetime | None = None):
         self.base_url = base_url.rstrip("/")
         # Whole minutes: a build at 10:04:31 and one at 10:04:58 give the same pages.
         self.now = (now or _ANY_MOMENT).astimezone(UTC).replace(second=0, microsecond=0)
@@ -48,6 +49,12 @@ class OutletSite:
         content = outlet_content(self.outlet.key)
         self.sections = content.sections
         self.stories = [story.revised() if version >= 2 else story for story in content.stories]
+        if version >= 2 and advanced_at is not None:
+            # The update happened when the network was advanced (after the first crawl), so the
+            # feed and sitemap announce a modification newer than anything a crawler has seen.
+            hours_ago = (self.now - advanced_at.astimezone(UTC)).total_seconds() / 3600
+            self.stories = [replace(story, modified_hours_ago=hours_ago) if story.update else story
+                            for story in self.stories]
 
     # --- URL scheme (each outlet defines its own) ----------------------------------------------
 
@@ -56,6 +63,10 @@ class OutletSite:
 
     def listing_path(self, kind: str, key: str, page: int = 1) -> str:
         raise NotImplementedError
+
+    def amp_path(self, story: Story) -> str | None:
+        """Where the AMP version of an article is, for outlets that have them."""
+        return None
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -101,6 +112,10 @@ class OutletSite:
 
     def tag_slugs(self, story: Story) -> list[tuple[str, str]]:
         return [(slugify(tag), tag) for tag in story.tags]
+
+    def all_tags(self) -> list[tuple[str, str]]:
+        """(slug, label) of every tag on a real article, by slug."""
+        return sorted({tag for story in self.articles() for tag in self.tag_slugs(story)})
 
     # --- listings -------------------------------------------------------------------------------
 

@@ -23,11 +23,12 @@ OUTLETS_DIR = Path(__file__).resolve().parent / "outlets"
 SEED_RAW_TEXT = Path(__file__).resolve().parents[3] / "shared" / "examples" / "sco-diplomacy.raw.txt"
 SEED_SECTION_LABEL = "My Country"
 
-# What a story is for. Everything except the last group is a real news article.
+# What a story is for: real news articles (a crawl may store them) ...
 ARTICLE_ROLES = {
     "article", "seed", "syndicated_original", "syndicated_copy", "windows_1252", "too_old", "brief",
     "malformed", "slow", "tracking_variants", "changing",
 }
+# ... and pages that a crawl reaches but must not store as articles.
 NON_ARTICLE_ROLES = {
     "server_error",        # listed in a feed, answers 500
     "not_found",           # listed in a feed, answers 404
@@ -118,6 +119,9 @@ def outlet_content(outlet_key: str) -> OutletContent:
 
 
 def _story(outlet_key: str, number: int, entry: dict) -> Story:
+    role = entry.get("role", "article")
+    if role not in ARTICLE_ROLES | NON_ARTICLE_ROLES:
+        raise ValueError(f"{outlet_key}.yaml, story {entry.get('slug')!r}: unknown role {role!r}")
     fields = {
         "outlet": outlet_key,
         "number": number,
@@ -125,7 +129,7 @@ def _story(outlet_key: str, number: int, entry: dict) -> Story:
         "title": entry["title"],
         "section": entry["section"],
         "byline": entry["byline"],
-        "role": entry.get("role", "article"),
+        "role": role,
         "summary": entry.get("summary", ""),
         "dateline": entry.get("dateline", ""),
         "tags": tuple(entry.get("tags", ())),
@@ -164,7 +168,8 @@ def split_paragraphs(body: str) -> tuple[str, ...]:
 
 
 def first_sentence(text: str) -> str:
-    match = re.match(r"(.+?[.!?])(\s|$)", text)
+    # A full stop after a capital letter is taken for an abbreviation ("U.N.", "U.S."), not an end.
+    match = re.match(r"(.+?[^A-Z.][.!?][\"”’]?)(\s|$)", text)
     return match.group(1) if match else text
 
 

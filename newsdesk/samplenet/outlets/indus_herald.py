@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import timedelta, timezone
 from html import escape as esc
+from urllib.parse import quote
 
 from newsdesk.samplenet import chrome
 from newsdesk.samplenet.dates import iso, long_en
@@ -112,7 +113,7 @@ class IndusHerald(OutletSite):
     def _sidebar(self) -> str:
         recent = "".join(f'<li><a href="{self.story_url(story)}">{esc(story.title)}</a></li>'
                          for story in self.articles()[:5])
-        tags = sorted({(slug, label) for story in self.articles() for slug, label in self.tag_slugs(story)})
+        tags = self.all_tags()
         cloud = " ".join(f'<a href="{self.url(self.listing_path("tag", slug))}" class="tag-cloud-link">{esc(label)}</a>'
                          for slug, label in tags)
         return f"""<aside id="secondary" class="widget-area">
@@ -174,7 +175,7 @@ class IndusHerald(OutletSite):
                               charset=self.charset_for(story))
 
     def _content(self, story: Story) -> str:
-        paragraphs = [f"<p>{esc(paragraph)}</p>" for paragraph in story.paragraphs]
+        paragraphs = [f"<p>{esc(paragraph, quote=False)}</p>" for paragraph in story.paragraphs]
         if story.role == "seed":
             return self._seed_content(story, paragraphs)
         if len(paragraphs) >= 4:
@@ -187,26 +188,25 @@ class IndusHerald(OutletSite):
         return "\n".join(paragraphs)
 
     def _seed_content(self, story: Story, paragraphs: list[str]) -> str:
-        # The seed reproduces a theme defect: a "title + category" block that the theme prints
-        # inside the content column for desktop and mobile, then again as a heading and after
-        # the text. Extractors return it as lines that glue the section label to the headline.
+        # The seed reproduces a theme defect: a "title + category" heading that the theme prints
+        # inside the content column (twice in one block, once more below, and again after the
+        # text). Extractors return it as lines that glue the section label to the headline; with
+        # this markup trafilatura's output has the same shape as the shared raw example.
         glued = esc(f"{story.title} {SEED_SECTION_LABEL}")
         return "\n".join([
-            '<div class="td-post-title-block">',
-            f'<div class="td-post-title td-desktop">{glued}</div>',
-            f'<div class="td-post-title td-mobile">{glued}</div>',
-            "</div>",
-            f'<h2 class="td-post-sub-title">{glued}</h2>',
+            f'<p class="td-post-heading">{glued}<br>{glued}</p>',
+            f'<p class="td-post-heading">{glued}</p>',
             *paragraphs,
-            f'<div class="td-post-title-footer">{glued}</div>',
+            f'<p class="td-post-heading">{glued}</p>',
         ])
 
     def _share_buttons(self, url: str, title: str) -> str:
+        url, title = quote(url, safe=""), quote(title, safe="")
         return f"""<div class="sharedaddy sd-sharing-enabled"><h3 class="sd-title">Share this:</h3><ul>
-<li><a class="share-facebook" href="https://www.facebook.com/sharer/sharer.php?u={esc(url)}" target="_blank">Facebook</a></li>
-<li><a class="share-x" href="https://x.com/intent/post?url={esc(url)}&amp;text={esc(title)}" target="_blank">X</a></li>
-<li><a class="share-whatsapp" href="https://api.whatsapp.com/send?text={esc(url)}" target="_blank">WhatsApp</a></li>
-<li><a class="share-email" href="mailto:?subject={esc(title)}">Email</a></li></ul></div>"""
+<li><a class="share-facebook" href="https://www.facebook.com/sharer/sharer.php?u={url}" target="_blank">Facebook</a></li>
+<li><a class="share-x" href="https://x.com/intent/post?url={url}&amp;text={title}" target="_blank">X</a></li>
+<li><a class="share-whatsapp" href="https://api.whatsapp.com/send?text={url}" target="_blank">WhatsApp</a></li>
+<li><a class="share-email" href="mailto:?subject={title}">Email</a></li></ul></div>"""
 
     def _related(self, story: Story) -> str:
         items = "".join(
@@ -300,7 +300,7 @@ class IndusHerald(OutletSite):
         return self._document(title=f"{NAME} - News, analysis and opinion", main=main, head=head, body_class="home blog")
 
     def _wordpress_page(self, path: str, title: str, paragraphs: list[str]) -> Page:
-        body = "\n".join(f"<p>{esc(paragraph)}</p>" for paragraph in paragraphs)
+        body = "\n".join(f"<p>{esc(paragraph, quote=False)}</p>" for paragraph in paragraphs)
         main = f"""<div id="primary" class="content-area"><main id="main" class="site-main">
 <article class="page type-page status-publish hentry"><header class="entry-header"><h1 class="entry-title">{esc(title)}</h1></header>
 <div class="entry-content">{body}</div></article></main></div>"""

@@ -1,0 +1,74 @@
+"""`newsdesk schedule`: the nightly scheduler, its jobs, and queueing a run through it."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from newsdesk import scheduling
+from newsdesk.cli import app, err_console, wide_console
+from newsdesk.logging_setup import configure
+from newsdesk.sources_io import select_sources
+from storage import migrate
+from storage.db import get_engine
+
+schedule_app = typer.Typer(invoke_without_command=True, no_args_is_help=False,
+                           help="The nightly scheduler (APScheduler, jobs kept in the database).")
+app.add_typer(schedule_app, name="schedule")
+
+
+@schedule_app.callback()
+def schedule(ctx: typer.Context) -> None:
+    """Start the scheduler in the foreground (same as `python scheduler.py`); stop it with SIGTERM or Ctrl-C.
+
+    Crawls all enabled sources at NEWSDESK_NIGHTLY_CRON (NEWSDESK_TIMEZONE), sources with their own
+    `schedule:` at theirs; each crawl in its own process, with NEWSDESK_CRAWL_TIMEOUT_MINUTES.
+
+    Example: `newsdesk schedule` (or `newsdesk schedule list`, `newsdesk schedule run-now dawn_world`)
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    configure("scheduler")
+    raise typer.Exit(scheduling.serve())
+
+
+@schedule_app.command("list")
+def list_jobs() -> None:
+    """Show every scheduled job with its next run time (and whether a scheduler is running).
+
+    Example: `newsdesk schedule list`
+    """
+    migrate.ensure_current(get_engine())
+    jobs = scheduling.stored_jobs()
+    table = Table(title="scheduled jobs", title_justify="left")
+    for column in ("job", "crawls", "next run", "trigger"):
+        table.add_column(column)
+    for job_id, name, next_run, trigger in jobs:
+        table.add_row(job_id, name.removeprefix("crawl "), f"{next_run:%Y-%m-%d %H:%M %Z}" if next_run else "paused", trigger)
+    console = wide_console()
+    console.print(table)
+    live = scheduling.live_instances()
+    if live:
+        console.print("scheduler running: " + ", ".join(f"pid {i.pid} on {i.host} since {i.started_at:%Y-%m-%d %H:%M} UTC" for i in live))
+    else:
+        console.print("no scheduler is running (start one with `newsdesk schedule`)")
+
+
+@schedule_app.command("run-now")
+def run_now(key: str = typer.Argument(..., help="Source key.")) -> None:
+    """Queue a crawl of one source through the scheduler (it starts within seconds if a scheduler runs).
+
+    The run is recorded with trigger `manual`. To crawl in this terminal instead, use `newsdesk crawl`.
+
+    Example: `newsdesk schedule run-now dawn_world`
+    """
+    migrate.ensure_current(get_engine())
+    select_sources([key], all_sources=False)
+    job_id = scheduling.queue_run_now(key)
+    live = scheduling.live_instances()
+    if live:
+        typer.echo(f"queued {job_id}; the scheduler (pid {live[0].pid} on {live[0].host}) starts it within "
+                   f"{scheduling.POLL_SECONDS} s; follow it with `newsdesk runs --source {key}`")
+    else:
+        typer.echo(f"queued {job_id}")
+        err_console.print("warning: no scheduler is running; the crawl starts when one does (`newsdesk schedule`)")

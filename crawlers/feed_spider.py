@@ -20,6 +20,7 @@ class FeedSpider(NewsSpider):
         return spider
 
     def closed(self, reason: str) -> None:
+        super().closed(reason)
         if reason == "finished":
             self.validators.save()
 

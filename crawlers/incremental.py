@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from crawlers.feeds import Candidate
 from pipelines.canonical_url import canonical_url
 from storage.models import Article, ArticleUrl
+from storage.rejected import still_rejected
 from storage.types import utcnow
 
 LOOKUP_BATCH = 500
@@ -61,12 +62,20 @@ class KnownUrls:
         young = now - born < self.recheck_window
         return young and now - stored.last_seen_at >= self.recheck_after
 
-    def split(self, candidates: list[Candidate], now: datetime | None = None) -> tuple[list[Candidate], list[Candidate]]:
-        """(to fetch, known and unchanged)."""
+    def split(self, candidates: list[Candidate], now: datetime | None = None) -> tuple[list[Candidate], list[Candidate], list[Candidate]]:
+        """(to fetch, known and unchanged, rejected before and still not worth fetching)."""
         now = now or utcnow()
-        stored = self.lookup(canonical_url(c.url) for c in candidates)
-        fetch, skip = [], []
-        for candidate in candidates:
-            known = stored.get(canonical_url(candidate.url))
-            (fetch if known is None or self.needs_fetch(candidate, known, now) else skip).append(candidate)
-        return fetch, skip
+        keys = [canonical_url(c.url) for c in candidates]
+        stored = self.lookup(keys)
+        with self.sessions() as session:
+            rejected_before = still_rejected(session, [k for k in keys if k not in stored], now)
+        fetch, known, rejected = [], [], []
+        for key, candidate in zip(keys, candidates, strict=True):
+            article = stored.get(key)
+            if key in rejected_before:
+                rejected.append(candidate)
+            elif article is None or self.needs_fetch(candidate, article, now):
+                fetch.append(candidate)
+            else:
+                known.append(candidate)
+        return fetch, known, rejected

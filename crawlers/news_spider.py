@@ -15,6 +15,7 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawlers.feeds import Candidate
 from crawlers.incremental import KnownUrls
@@ -22,6 +23,8 @@ from crawlers.items import KEPT_HEADERS, FetchedPage
 from crawlers.sources import SourceSpec
 from pipelines.canonical_url import canonical_url, clean_url
 from storage.db import session_factory
+from storage.rejected import RECHECK_AFTER
+from storage.rejected import remember as remember_rejections
 from storage.types import utcnow
 
 # URL shapes that are listings, tags, media or utility pages, never articles.
@@ -53,6 +56,7 @@ class NewsSpider(scrapy.Spider):
         spider.requested: set[str] = set()
         spider.known_unchanged: set[str] = set()
         spider.variants: dict[str, set[str]] = {}  # every URL met in this run for one article
+        spider.rejections: dict[str, tuple[int | None, str]] = {}
         return spider
 
     # --- discovery: mixins add their requests ---------------------------------------------------
@@ -108,7 +112,9 @@ class NewsSpider(scrapy.Spider):
                 self.count("skipped/seen_in_run")
                 continue
             fresh[key] = candidate
-        to_fetch, known = self.known_urls.split(list(fresh.values()), now)
+        to_fetch, known, rejected = self.known_urls.split(list(fresh.values()), now)
+        self.count("skipped/rejected_before", len(rejected))
+        self.known_unchanged.update(canonical_url(c.url) for c in rejected)
         for candidate in known:
             key = canonical_url(candidate.url)
             if key not in self.known_unchanged:
@@ -127,15 +133,37 @@ class NewsSpider(scrapy.Spider):
                 meta={"requested_urls": [candidate.url], "newsdesk_article": True},
             )
 
+    # --- verdicts on pages that are not articles ------------------------------------------------
+    def note_rejection(self, url: str, reason: str) -> None:
+        """Remember a page that is not an article, so later runs do not fetch it again."""
+        if reason not in RECHECK_AFTER:
+            return  # transient (an HTTP error, a storage error): try again next time
+        self.rejections[canonical_url(url)] = (getattr(self, "source_id", None), reason)
+        if len(self.rejections) >= 50:
+            self.save_rejections()
+
+    def save_rejections(self) -> None:
+        if not self.rejections or getattr(self, "source_id", None) is None:
+            return
+        try:
+            with session_factory().begin() as session:
+                remember_rejections(session, self.rejections)
+            self.rejections.clear()
+        except SQLAlchemyError:
+            self.logger.warning("could not save %s page verdicts", len(self.rejections), exc_info=True)
+
+    def closed(self, reason: str) -> None:
+        self.save_rejections()
+
     # --- responses to items ----------------------------------------------------------------------
     def article_failed(self, failure):
         """Count why an article was not fetched: robots.txt, an HTTP error, or the network."""
-        if failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage():
+        if failure.check(HttpError):  # (an IgnoreRequest subclass: test it first)
+            self.count(f"errors/http_{failure.value.response.status}")
+        elif failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage():
             self.count("skipped/robots_disallowed")
         elif failure.check(IgnoreRequest):
             return  # refused by a middleware that counted it already (private address, bad scheme)
-        elif failure.check(HttpError):
-            self.count(f"errors/http_{failure.value.response.status}")
         else:
             self.count(f"errors/download_{failure.type.__name__}")
         self.logger.info("article not fetched %s: %s", failure.request.url, failure.getErrorMessage())
@@ -144,6 +172,7 @@ class NewsSpider(scrapy.Spider):
         self.count("pages_fetched")
         if not isinstance(response, TextResponse):
             self.count("dropped/non_html")
+            self.note_rejection(response.url, "non_html")
             return
         headers = {}
         for name in KEPT_HEADERS:

@@ -8,6 +8,7 @@ REASONS = {
     "non_html": "not an HTML page (PDF, image, feed, binary served as HTML)",
     "undecodable": "no character encoding decodes the page",
     "not_article": "a listing, tag, section, video or other non-article page",
+    "too_old": "published before the crawl's age limit (NEWSDESK_MAX_AGE_DAYS or the source's max_age_days)",
     "too_short": "the cleaned body is shorter than NEWSDESK_MIN_TEXT_CHARS",
     "no_text": "extraction found no main text",
     "too_large": "the page exceeds the size cap",

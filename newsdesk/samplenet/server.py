@@ -124,7 +124,10 @@ class NetworkServer:
 
     async def _start_site(self, key: str, port: int) -> None:
         app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", lambda request: self._handle(key, request))
+        async def handle(request: web.Request) -> web.StreamResponse:
+            return await self._handle(key, request)
+
+        app.router.add_route("*", "/{tail:.*}", handle)
         runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await runner.setup()
         site = web.TCPSite(runner, self.host, port, reuse_address=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from scrapy.utils.misc import walk_modules_iter
-from scrapy.utils.spider import iter_spider_classes
 
 from crawlers.feed_spider import FeedSpider
 from crawlers.news_spider import NewsSpider
@@ -26,21 +25,28 @@ def _class_name(key: str) -> str:
 
 
 def hand_written_spiders(modules: list[str]) -> dict[str, type[NewsSpider]]:
+    """Spider classes defined in these packages, by class name (what a source's `kind:` names).
+
+    They carry no `name` of their own (the source gives it), so Scrapy's own finder skips them.
+    """
     classes: dict[str, type[NewsSpider]] = {}
     for name in modules:
         for module in walk_modules_iter(name):
-            for cls in iter_spider_classes(module):
-                if issubclass(cls, NewsSpider):
-                    classes[cls.__name__] = cls
+            for value in vars(module).values():
+                if (isinstance(value, type) and issubclass(value, NewsSpider)
+                        and value.__module__ == module.__name__):
+                    classes[value.__name__] = value
     return classes
 
 
-def spider_class(source: SourceSpec, custom: dict[str, type[NewsSpider]] | None = None) -> type[NewsSpider]:
+def spider_class(source: SourceSpec, custom: dict[str, type[NewsSpider]] | None = None,
+                 modules: list[str] = ("crawlers.spiders",)) -> type[NewsSpider]:
     """The spider class of one source."""
     bases: list[type[NewsSpider]] = []
     if source.kind:
         if not custom or source.kind not in custom:
-            raise UserError(f"source {source.key}: kind {source.kind!r} is not a spider class in crawlers/spiders")
+            raise UserError(f"source {source.key}: kind {source.kind!r} is not a spider class in "
+                            f"{', '.join(modules)} (NEWSDESK_SPIDER_MODULES)")
         bases.append(custom[source.kind])
     if source.feeds or not (source.sitemaps or source.sections):
         bases.append(FeedSpider)  # also covers feed discovery from the homepage
@@ -58,8 +64,10 @@ class SourceSpiderLoader:
     def __init__(self, settings):
         path = Path(settings.get("NEWSDESK_SOURCES"))
         self.sources = {s.key: s for s in load_sources(path)}
-        custom = hand_written_spiders(settings.getlist("SPIDER_MODULES"))
-        self._spiders = {key: spider_class(source, custom) for key, source in self.sources.items() if source.enabled}
+        modules = settings.getlist("SPIDER_MODULES")
+        custom = hand_written_spiders(modules)
+        self._spiders = {key: spider_class(source, custom, modules)
+                         for key, source in self.sources.items() if source.enabled}
 
     @classmethod
     def from_settings(cls, settings):

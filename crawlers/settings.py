@@ -19,7 +19,7 @@ except UserError as _error:  # `scrapy list` / `scrapy crawl` with a bad setting
 
 BOT_NAME = "newsdesk"
 SPIDER_LOADER_CLASS = "crawlers.loader.SourceSpiderLoader"
-SPIDER_MODULES = ["crawlers.spiders"]  # hand-written spiders for outlets that need code
+SPIDER_MODULES = [m.strip() for m in _settings.spider_modules.split(",") if m.strip()]  # hand-written spiders
 NEWSDESK_SOURCES = str(_settings.sources_path)
 
 # --- politeness --------------------------------------------------------------------------------

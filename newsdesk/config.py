@@ -58,6 +58,7 @@ class Settings(BaseSettings):
 
     # --- crawling ------------------------------------------------------------------------------
     sources: Path = Field(default=Path("crawlers/sources.yaml"), description="The sources file (YAML).")
+    spider_modules: str = Field(default="crawlers.spiders", description="Comma-separated packages with hand-written spiders (sources' `kind:`).")
     contact: str = Field(default="https://github.com/newsdesk/newsdesk", description="Where site owners can reach the operator.")
     user_agent: str = Field(default="", description="Full User-Agent; by default built from the version and `contact`.")
     download_timeout: int = Field(default=30, ge=1, le=600)

@@ -45,6 +45,15 @@ class CrawlProcess:
                                        CrawlRun.started_at >= self.started_at).order_by(CrawlRun.id)
             ))
 
+    def last_error(self) -> str | None:
+        """The last error the crawl process printed (its log line or exception), for the run record."""
+        for line in reversed(self.stderr_tail(200).splitlines()):
+            if " ERROR: " in line or " CRITICAL: " in line:
+                return line.split(": ", 1)[-1].strip()[:500]
+            if line and not line.startswith(" ") and ("Error" in line.split(":")[0] or "Exception" in line.split(":")[0]):
+                return line.strip()[:500]
+        return None
+
     def stderr_tail(self, lines: int = 5) -> str:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").strip().splitlines()[-lines:])
@@ -124,7 +133,8 @@ def follow(process: CrawlProcess, *, on_progress: Callable[[list[CrawlRun]], Non
     elif code < 0:
         mark_unfinished(process, "interrupted", f"the crawl process was killed by signal {-code}")
     elif code != 0:
-        mark_unfinished(process, "failed", f"the crawl process exited with status {code}")
+        cause = process.last_error()
+        mark_unfinished(process, "failed", f"the crawl process exited with status {code}" + (f": {cause}" if cause else ""))
     if on_progress is not None:
         on_progress(process.runs())
     return code

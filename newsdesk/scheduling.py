@@ -21,7 +21,7 @@ import signal
 import socket
 import threading
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -83,9 +83,23 @@ def desired_jobs(sources: list[SourceSpec]) -> list[DesiredJob]:
     return jobs
 
 
+class JobStoreClient(BackgroundScheduler):
+    """A scheduler that only reads and writes the job store and never runs a job.
+
+    `schedule list` and `schedule run-now` use it from other processes. (A started-then-stopped
+    APScheduler processes due jobs once on its way out; this one has no loop to do that in.)
+    """
+
+    def _main_loop(self) -> None:
+        return None
+
+    def _process_jobs(self):
+        return None
+
+
 def build_scheduler(*, blocking: bool):
     settings = get_settings()
-    cls = BlockingScheduler if blocking else BackgroundScheduler
+    cls = BlockingScheduler if blocking else JobStoreClient
     return cls(
         jobstores={"default": SQLAlchemyJobStore(engine=get_engine(), tablename=JOB_TABLE),
                    "memory": MemoryJobStore()},
@@ -196,13 +210,13 @@ def load_sources() -> list[SourceSpec]:
     return load(sources_file())
 
 
-def queue_run_now(key: str) -> str:
+def queue_run_now(key: str, at: datetime | None = None) -> str:
     """Queue a crawl of one source through the scheduler's own path (its job store)."""
     scheduler = build_scheduler(blocking=False)
     scheduler.start(paused=True)
     try:
         job_id = f"{RUN_NOW_PREFIX}{key}:{utcnow():%Y%m%dT%H%M%S%f}"
-        scheduler.add_job("newsdesk.scheduling:run_job", trigger=DateTrigger(run_date=utcnow()),
+        scheduler.add_job("newsdesk.scheduling:run_job", trigger=DateTrigger(run_date=at or utcnow()),
                           args=[[key], "manual"], id=job_id, name=f"crawl {key} (run-now)", jobstore="default",
                           misfire_grace_time=24 * 3600)
     finally:
@@ -244,6 +258,23 @@ def serve() -> int:
     migrate.ensure_current(get_engine())
     sources = load_sources()
     scheduler = build_scheduler(blocking=True)
+
+    def stop(signum, _frame):
+        logger.info("signal %s: stopping; running crawls get %s s to finish", signum, settings.shutdown_grace_seconds)
+        _stopping.set()
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+
+    def poll() -> None:
+        # Wakes the scheduler so it sees jobs queued by other processes, and closes the window
+        # between installing the signal handlers and the scheduler running.
+        if _stopping.is_set() and scheduler.running:
+            scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for job_id, name, next_run, _trigger in stored_jobs(sources):
+        logger.info("job %s (%s): next run %s", job_id, name, next_run)
     with session_factory().begin() as session:
         session.execute(delete(SchedulerInstance).where(SchedulerInstance.host == socket.gethostname(),
                                                         SchedulerInstance.pid == os.getpid()))
@@ -253,21 +284,14 @@ def serve() -> int:
         instance_id = instance.id
     scheduler.add_job(_heartbeat, "interval", seconds=HEARTBEAT_SECONDS, args=[instance_id], id="heartbeat",
                       jobstore="memory")
-    scheduler.add_job(lambda: None, "interval", seconds=POLL_SECONDS, id="poll", jobstore="memory")
-
-    def stop(signum, _frame):
-        logger.info("signal %s: stopping; running crawls get %s s to finish", signum, settings.shutdown_grace_seconds)
-        _stopping.set()
-        scheduler.shutdown(wait=False)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    for job_id, name, next_run, _trigger in stored_jobs(sources):
-        logger.info("job %s (%s): next run %s", job_id, name, next_run)
-    logger.info("scheduler running (pid %s); %s", os.getpid(), sources_file())
-    scheduler.start()  # blocks until a signal shuts it down
-    stop_active_crawls(settings.shutdown_grace_seconds)
-    with session_factory().begin() as session:
-        session.execute(delete(SchedulerInstance).where(SchedulerInstance.id == instance_id))
-    logger.info("scheduler stopped")
+    scheduler.add_job(poll, "interval", seconds=POLL_SECONDS, id="poll", jobstore="memory")
+    logger.info("scheduler running (pid %s); sources from %s", os.getpid(), sources_file())
+    try:
+        if not _stopping.is_set():
+            scheduler.start()  # blocks until a signal shuts it down
+    finally:
+        stop_active_crawls(settings.shutdown_grace_seconds)
+        with session_factory().begin() as session:
+            session.execute(delete(SchedulerInstance).where(SchedulerInstance.id == instance_id))
+        logger.info("scheduler stopped")
     return 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email.utils
 import re
+import warnings
 from datetime import UTC, datetime, timedelta
 
 from dateutil import parser as dateutil_parser
@@ -32,8 +33,11 @@ def parse_datetime(value: str | None) -> datetime | None:
             parsed = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             try:
-                parsed = dateutil_parser.parse(value, fuzzy=False)
-            except (ValueError, OverflowError, TypeError):
+                with warnings.catch_warnings():
+                    # "IST", "EST" ...: dateutil would drop the zone and we would guess UTC; no guessing.
+                    warnings.simplefilter("error", dateutil_parser.UnknownTimezoneWarning)
+                    parsed = dateutil_parser.parse(value, fuzzy=False)
+            except (ValueError, OverflowError, TypeError, dateutil_parser.UnknownTimezoneWarning):
                 return None
     if parsed is None:
         return None

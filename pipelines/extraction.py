@@ -18,6 +18,7 @@ from pipelines.cleaning.dateline import find_dateline
 from pipelines.cleaning.headline import match_key, remove_headline_fragments, title_variants
 from pipelines.cleaning.normalise import join_paragraphs, normalise_line, paragraphs_of
 from pipelines.cleaning.repeated_lines import remove_repeated_lines
+from pipelines.cleaning.teasers import link_texts, remove_teasers
 from pipelines.dates import choose_dates
 from pipelines.decoding import check_html, decode_html
 from pipelines.language import detect_language, primary_language
@@ -27,14 +28,20 @@ from storage.records import count_words
 
 DEFAULT_MIN_TEXT_CHARS = 250
 
-# How trafilatura is asked to work, and why:
+# How trafilatura is asked to work, and why (figures from bench/extraction.py, 181 pages):
+# - fast=True: skips the fallback extractors (readability, jusText). Alone it scores F1 0.962 vs
+#   0.960 for the default, at 0.63x the time; the one page of 181 where the fallback was needed
+#   loses most of its text. The time saved pays for our metadata reading and cleaning, and for
+#   the crawl's throughput (one core extracts ~1.6x more pages per second).
 # - include_comments=False: reader comments are not the article.
 # - include_tables=True: foreign-affairs copy carries tables (vote counts, trade figures).
 # - deduplicate=False: its LRU cache is per process and remembers across pages, so the same
 #   page could come out differently depending on what the worker saw before (trafilatura #778);
 #   our own repeated-line pass does the per-page job deterministically.
-# - with_metadata=False: we read JSON-LD and meta tags ourselves (page_metadata.py), once.
+# - with_metadata=False: we read JSON-LD and meta tags ourselves (page_metadata.py), from the same
+#   parsed tree trafilatura gets (it copies the tree, so one parse serves both).
 TRAFILATURA_OPTIONS = {
+    "fast": True,
     "include_comments": False,
     "include_tables": True,
     "include_images": False,
@@ -142,8 +149,7 @@ def extract_page(body: bytes | str, *, url: str | None = None, content_type: str
         published=meta.published, modified=meta.modified, hint_published=hints.get("published"),
         hint_updated=hints.get("updated"), tree=tree, url=url, now=now,
     )
-    document = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
-    raw_text = document.text if document is not None else None
+    raw_text = trafilatura.extract(tree, url=url, output_format="txt", **TRAFILATURA_OPTIONS)
     if not raw_text or not raw_text.strip():
         raise Rejected("no_text")
 
@@ -151,11 +157,13 @@ def extract_page(body: bytes | str, *, url: str | None = None, content_type: str
     title = clean_title(meta, headings) or normalise_line(hints.get("title") or "")
     if not title:
         raise Rejected("no_text", "no title")
-    titles = title_variants(title, meta.title, meta.og_title, hints.get("title"))
+    titles = title_variants(title, meta.title, meta.og_title, meta.twitter_title, meta.html_title,
+                            *headings[:1], hints.get("title"))
     labels = {key for key in (match_key(meta.section or ""), match_key(meta.site_name or "")) if key}
 
     paragraphs = paragraphs_of(raw_text)
     paragraphs, glued_labels = remove_headline_fragments(paragraphs, titles, labels)
+    paragraphs = remove_teasers(paragraphs, link_texts(tree))
     paragraphs, byline_authors = extract_byline(paragraphs, split_authors(meta.authors))
     paragraphs = remove_boilerplate_lines(paragraphs)
     paragraphs = remove_repeated_lines(paragraphs)

@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import html as lxml_html
-
 ARTICLE_TYPES = {
     "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
     "backgroundnewsarticle", "reviewnewsarticle", "blogposting", "liveblogposting", "report",
@@ -24,8 +22,10 @@ VIDEO_TYPES = {"videoobject", "video"}
 
 @dataclass
 class PageMetadata:
-    title: str | None = None
+    title: str | None = None                # the best statement of the headline
     og_title: str | None = None
+    html_title: str | None = None           # <title>, often with the site name glued on
+    twitter_title: str | None = None
     site_name: str | None = None
     page_type: str | None = None            # og:type ("article", "website", "video.other")
     jsonld_types: set[str] = field(default_factory=set)
@@ -115,15 +115,26 @@ def _types(obj: dict) -> set[str]:
     return {v.lower() for v in values if isinstance(v, str)}
 
 
+def _meta_index(tree) -> dict[str, list[str]]:
+    """Every <meta> content by its property/name/itemprop, read in one pass over the tree."""
+    index: dict[str, list[str]] = {}
+    for element in tree.iter("meta"):
+        content = element.get("content")
+        if content is None:
+            continue
+        for attribute in ("property", "name", "itemprop"):
+            key = element.get(attribute)
+            if key:
+                index.setdefault(key.strip(), []).append(content)
+    return index
+
+
 def read_metadata(tree) -> PageMetadata:
     meta = PageMetadata()
+    index = _meta_index(tree)
 
     def metas(*names: str) -> list[str]:
-        found = []
-        for name in names:
-            for attribute in ("property", "name", "itemprop"):
-                found += tree.xpath(f'//meta[@{attribute}="{name}"]/@content')
-        return found
+        return [content for name in names for content in index.get(name, ())]
 
     # JSON-LD first: the most explicit statement a page makes.
     for obj in _jsonld_objects(tree):
@@ -153,7 +164,8 @@ def read_metadata(tree) -> PageMetadata:
     meta.modified += metas("article:modified_time", "dateModified", "og:updated_time", "last-modified",
                            "dcterms.modified")
     meta.page_type = (_first(metas("og:type")) or "").lower() or None
-    meta.og_title = _first(metas("og:title", "twitter:title"))
+    meta.og_title = _first(metas("og:title"))
+    meta.twitter_title = _first(metas("twitter:title"))
     meta.site_name = _first(metas("og:site_name", "application-name"))
     meta.section = meta.section or _first(metas("article:section", "section", "parsely-section"))
     meta.description = meta.description or _first(metas("description", "og:description"))
@@ -166,19 +178,16 @@ def read_metadata(tree) -> PageMetadata:
         + tree.xpath('//meta[translate(@http-equiv, "CONTENT-LANGUAGE", "content-language")="content-language"]/@content')
     )
     titles = tree.xpath("//title/text()")
-    meta.title = meta.title or meta.og_title or (_first(titles) if titles else None)
+    meta.html_title = _first(titles) if titles else None
+    meta.title = meta.title or meta.og_title or meta.twitter_title or meta.html_title
     meta.canonical_link = _first(tree.xpath('//link[@rel="canonical"]/@href'))
     meta.amp_link = _first(tree.xpath('//link[@rel="amphtml"]/@href'))
     return meta
 
 
 def parse_tree(text: str):
-    """An lxml tree of the page, or None when there is nothing parseable."""
-    try:
-        tree = lxml_html.fromstring(text)
-    except (ValueError, lxml_html.etree.ParserError):
-        try:
-            tree = lxml_html.fromstring(text.encode("utf-8", "replace"))
-        except (ValueError, lxml_html.etree.ParserError):
-            return None
-    return tree
+    """The page parsed once, the way trafilatura parses it (its extraction depends on that parser's
+    view of the markup), for our metadata reading and its extraction alike. None if unparseable."""
+    from trafilatura import load_html
+
+    return load_html(text)

@@ -10,6 +10,7 @@ start with the headline words ends like a sentence).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -41,6 +42,7 @@ def title_variants(*titles: str | None) -> list[str]:
     return sorted(variants, key=len, reverse=True)
 
 
+@functools.lru_cache(maxsize=256)
 def _is_cjk(text: str) -> bool:
     return any("\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" for ch in text)
 
@@ -73,6 +75,10 @@ def headline_fragment(line: str, titles: list[str], labels: set[str]) -> tuple[b
     line_key = match_key(line)
     if not line_key:
         return False, None
+    longest_title = max((len(t) for t in titles), default=0)
+    longest_extra = max([MAX_EXTRA_CHARS, *(len(label) for label in labels)])
+    if len(line_key) > longest_title + longest_extra + 1:
+        return False, None  # longer than any title with a label glued on: a paragraph
     for title_key in titles:
         if line_key == title_key:
             return True, None

@@ -128,6 +128,12 @@ class ArticleWriter:
         self.stats.inc_value("newsdesk/stories_new")
         return repo.ArticleWrite(repo.NEW, article.id)
 
+    def revise(self, session: Session, article_id: int, data: ArticleData, *, run_id: int | None = None,
+               sig: Signature | None = None) -> repo.ArticleWrite:
+        """Store a new version of a known article (re-extraction of its stored page, say)."""
+        sig = sig if sig is not None else self.signature_for(data.text)
+        return self._revise(session, article_id, data, {}, run_id, sig, band_keys(sig, self.dedup.params))
+
     def _revise(self, session, article_id, data, urls, run_id, sig, keys):
         write = self.revision.apply(session, article_id, data, run_id=run_id)
         repo.add_urls(session, article_id, urls, fetched=data.fetched_url)

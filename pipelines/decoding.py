@@ -66,11 +66,23 @@ def _looks_like_utf8(body: bytes) -> bool:
     return _decodes(body, "utf-8") is not None
 
 
+def _detect(body: bytes) -> str | None:
+    """charset_normalizer's pick; between equally clean single-byte code pages, windows-1252 (the
+    web's default legacy encoding: with a few accented letters as evidence, cp1250 and cp1252 are
+    indistinguishable to statistics, and the Western page is the likelier one)."""
+    results = list(from_bytes(body[:200_000]))
+    if not results:
+        return None
+    cleanest = min(match.chaos for match in results)
+    tied = [match.encoding for match in results if match.chaos == cleanest]
+    return "cp1252" if "cp1252" in tied else results[0].encoding
+
+
 def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
     """The page's text and the encoding used. Raises Rejected("undecodable") when nothing fits."""
-    bom_encoding, bom_length = read_bom(body)
+    bom_encoding, bom = read_bom(body)
     if bom_encoding:
-        text = _decodes(body[bom_length:], _codec(bom_encoding) or "utf-8")
+        text = _decodes(body[len(bom):], _codec(bom_encoding) or "utf-8")
         if text is not None:
             return text, _codec(bom_encoding)
 
@@ -88,11 +100,11 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
 
     if body.isascii() or _looks_like_utf8(body):
         return body.decode("utf-8"), "utf-8"
-    best = from_bytes(body[:200_000]).best()
-    if best is not None and best.encoding:
-        text = _decodes(body, best.encoding)
+    detected = _detect(body)
+    if detected:
+        text = _decodes(body, detected)
         if text is not None:
-            return text, _codec(best.encoding) or best.encoding
+            return text, _codec(detected) or detected
     # Last resort: UTF-8 with replacement characters, if they are rare enough to be noise.
     text = body.decode("utf-8", errors="replace")
     if text.count("\ufffd") <= max(8, len(text) // 1000):

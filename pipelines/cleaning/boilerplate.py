@@ -72,10 +72,12 @@ LABEL_WORDS: dict[str, list[str]] = {
 
 MAX_TEASER_WORDS = 30
 MAX_PROMPT_WORDS = 40
+MAX_SINGLE_WORD_PROMPT_WORDS = 4
 
 # Prompts that may sit anywhere in a short line: "... sign up for our newsletter", "Follow her on Twitter".
 PROMO_ANYWHERE = re.compile(
-    r"\bnewsletters?\b|\bfollow (us|him|her|them|\w+) on (twitter|x|facebook|instagram|telegram|whatsapp)\b"
+    r"\b(our|daily|weekly|free|email|morning|evening)\s+newsletters?\b|\bnewsletters?\s*(here|now|today|:)"
+    r"|\bsign(ing)? up\b.{0,40}\bnewsletter|\bfollow (us|him|her|them|\w+) on (twitter|x|facebook|instagram|telegram|whatsapp)\b"
     r"|\bget the .{1,30} app\b|\bin your inbox\b|\bto your inbox\b|\byoutube channel\b|\bwhatsapp channel\b",
     re.IGNORECASE,
 )
@@ -118,8 +120,13 @@ def _opening(phrases: tuple[str, ...]) -> re.Pattern:
     return re.compile(rf"^(?:(?:{'|'.join(words)})(?!\w)|(?:{'|'.join(others) or '(?!)'}))")
 
 
+# A one-word prompt ("Partager", "Teilen", "شارك") is also a verb that opens real sentences
+# ("شارك الرئيس في القمة": the president took part in the summit): it counts only in a line of
+# a few words ("Partager sur Facebook").
+_SINGLE_WORD = tuple(p for p in _PROMPTS if " " not in p and p[-1].isalnum())
 _TEASER_OPENING = _opening(_TEASERS)
-_PROMPT_OPENING = _opening(_PROMPTS)
+_PROMPT_OPENING = _opening(tuple(p for p in _PROMPTS if p not in _SINGLE_WORD))
+_SINGLE_WORD_OPENING = _opening(_SINGLE_WORD)
 
 
 def is_label_line(line: str) -> bool:
@@ -137,6 +144,8 @@ def is_boilerplate_line(line: str) -> bool:
     if words <= MAX_TEASER_WORDS and _TEASER_OPENING.match(lowered):
         return True
     if words <= MAX_PROMPT_WORDS and (_PROMPT_OPENING.match(lowered) or PROMO_ANYWHERE.search(stripped)):
+        return True
+    if words <= MAX_SINGLE_WORD_PROMPT_WORDS and _SINGLE_WORD_OPENING.match(lowered):
         return True
     if words <= 6 and is_label_line(stripped):
         return True

@@ -36,7 +36,8 @@ def title_variants(*titles: str | None) -> list[str]:
             continue
         for candidate in [title, *_TITLE_SPLIT.split(title)]:
             key = match_key(candidate)
-            if key and len(key.split()) >= 2 and key not in variants:
+            long_enough = len(key.split()) >= 2 or (_is_cjk(key) and len(key) >= 6)
+            if key and long_enough and key not in variants:
                 variants.append(key)
     # Longest first, so "Headline | Site" matches as a whole before "Headline" leaves "Site" extra.
     return sorted(variants, key=len, reverse=True)

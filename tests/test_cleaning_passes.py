@@ -1,0 +1,170 @@
+"""Each cleaning pass on its own, with lines from several languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.cleaning.boilerplate import is_boilerplate_line
+from pipelines.cleaning.bylines import extract_byline, split_authors
+from pipelines.cleaning.dateline import find_dateline
+from pipelines.cleaning.headline import (
+    headline_fragment,
+    match_key,
+    remove_headline_fragments,
+    title_variants,
+)
+from pipelines.cleaning.normalise import join_paragraphs, normalise_line, paragraphs_of
+from pipelines.cleaning.repeated_lines import remove_repeated_lines
+from pipelines.cleaning.teasers import remove_teasers
+
+SCO = "China to promote neighborhood diplomacy through SCO"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        SCO,
+        f"{SCO} My Country",
+        f"{SCO} | World",
+        f"World News: {SCO}",
+        f"{SCO} - The Daily Ledger",
+        f"“{SCO.upper()}”",
+        f"{SCO}.",
+    ],
+)
+def test_headline_fragments_are_recognised(line):
+    titles = title_variants(SCO)
+    assert headline_fragment(line, titles, {match_key("The Daily Ledger")})[0]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"{SCO} and the Central Asian states, officials said on Tuesday in Beijing at a briefing.",
+        f"{SCO} was the subject of a long speech.",
+        "China will promote neighborhood diplomacy on the platform of the SCO, officials said.",
+        "SCO summit opens",
+    ],
+)
+def test_sentences_that_share_headline_words_are_kept(line):
+    assert not headline_fragment(line, title_variants(SCO), set())[0]
+
+
+def test_glued_label_is_reported_so_it_can_become_the_section():
+    kept, labels = remove_headline_fragments([f"{SCO} My Country", "BEIJING: text."], title_variants(SCO), set())
+    assert kept == ["BEIJING: text."] and labels == ["My Country"]
+
+
+@pytest.mark.parametrize(
+    ("title", "line"),
+    [
+        ("La Chine veut promouvoir la diplomatie de voisinage", "International : La Chine veut promouvoir la diplomatie de voisinage"),
+        ("China will Nachbarschaftsdiplomatie fördern", "China will Nachbarschaftsdiplomatie fördern | Politik"),
+        ("الصين تعزز دبلوماسية الجوار عبر منظمة شنغهاي", "الصين تعزز دبلوماسية الجوار عبر منظمة شنغهاي - العالم"),
+        ("中国将通过上合组织推进周边外交", "中国将通过上合组织推进周边外交 国际新闻"),
+        ("Китай будет продвигать дипломатию через ШОС", "Китай будет продвигать дипломатию через ШОС — В мире"),
+        ("چین ایس سی او کے ذریعے ہمسایہ سفارت کاری کو فروغ دے گا", "چین ایس سی او کے ذریعے ہمسایہ سفارت کاری کو فروغ دے گا | دنیا"),
+    ],
+)
+def test_headline_fragments_in_other_languages(title, line):
+    assert headline_fragment(line, title_variants(title), set())[0]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Also read: Pakistan, China sign currency swap deal",
+        "READ MORE: Talks collapse in Doha",
+        "Advertisement",
+        "Follow us on Twitter and Facebook",
+        "Sign up for our daily newsletter",
+        "Photo: Reuters",
+        "(AFP)",
+        "Updated: 12 Nov 2026 10:15",
+        "5 min read",
+        "Comments (12)",
+        "Lire aussi : Le G20 s’ouvre à Rio",
+        "Publicité",
+        "Lee también: La OEA se reúne en Lima",
+        "Publicidad",
+        "Lesen Sie auch: Merz reist nach Paris",
+        "Anzeige",
+        "اقرأ أيضا: قمة الرياض تختتم أعمالها",
+        "إعلان",
+        "相关阅读：中俄外长会晤",
+        "广告",
+        "Читайте также: Лавров прибыл в Пекин",
+        "Реклама",
+        "یہ بھی پڑھیں: وزیر خارجہ کا دورہ چین",
+        "اشتہار",
+    ],
+)
+def test_boilerplate_lines_in_every_language(line):
+    assert is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Comments by the minister drew criticism from the opposition on Tuesday.",
+        "Share prices fell after the sanctions were announced.",
+        "شارك الرئيس في القمة التي عقدت في الرياض يوم الثلاثاء",
+        "The newsletter affair dominated a week in which the government, already weakened by two "
+        "resignations, lost a confidence vote, and the opposition leader called for elections in spring "
+        "while the coalition partners met behind closed doors to discuss the budget.",
+        "Updated figures from the ministry show exports rose 4 percent.",
+    ],
+)
+def test_sentences_starting_with_boilerplate_words_are_kept(line):
+    assert not is_boilerplate_line(line)
+
+
+def test_teaser_blocks_and_link_text_lines_go():
+    paragraphs = ["Body paragraph one.", "You may also like", "- Talks in Doha end without deal",
+                  "- Ceasefire holds in the north", "Body paragraph two after the block.",
+                  "Pakistan and India resume cricket diplomacy"]
+    links = {match_key("Pakistan and India resume cricket diplomacy")}
+    assert remove_teasers(paragraphs, links) == ["Body paragraph one.", "Body paragraph two after the block."]
+
+
+def test_accidental_repeats_go_and_structural_repeats_stay():
+    lead = "The foreign ministers met in Geneva on Tuesday."
+    assert remove_repeated_lines([lead, "Second.", lead, "Third."]) == [lead, "Second.", "Third."]
+    question = "What do you cook at home?"
+    interview = [question, "Rice.", question, "Soup.", question, "Bread."]
+    assert remove_repeated_lines(interview) == interview
+    items = ["- 1 cup rice", "Day 2", "- 1 cup rice"]
+    assert remove_repeated_lines(items) == items
+
+
+def test_whitespace_and_unicode_are_normalised_and_paragraphs_kept():
+    raw = "Cafe\u0301\u00a0talks\u200b  resumed\tat\u202fnoon.\r\n\r\n  Second\u00a0paragraph. \n"
+    assert paragraphs_of(raw) == ["Café talks resumed at noon.", "Second paragraph."]
+    assert join_paragraphs(paragraphs_of(raw)) == "Café talks resumed at noon.\n\nSecond paragraph."
+    assert normalise_line("ZWNJ stays: \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645") .endswith("\u200c\u062e\u0648\u0627\u0647\u0645")
+
+
+@pytest.mark.parametrize(
+    ("first", "place"),
+    [
+        ("BEIJING: China will promote neighborhood diplomacy.", "BEIJING"),
+        ("ISLAMABAD, June 12 (APP) - Prime Minister said.", "ISLAMABAD"),
+        ("GENEVA (Reuters) - Talks resumed.", "GENEVA"),
+        ("NEW DELHI, Nov. 3 (PTI) – India said.", "NEW DELHI"),
+        ("WASHINGTON — The State Department said.", "WASHINGTON"),
+    ],
+)
+def test_datelines_are_found(first, place):
+    assert find_dateline([first, "More."]) == place
+
+
+@pytest.mark.parametrize("first", ["The BEIJING summit: what next", "UPDATE: talks resume", "Talks resumed in Beijing."])
+def test_no_dateline_where_there_is_none(first):
+    assert find_dateline([first]) is None
+
+
+def test_bylines_become_authors_and_leave_the_body():
+    kept, authors = extract_byline(["By Jane Doe and John Roe", "BEIJING: text.", "By the end of the week, talks resumed."], [])
+    assert authors == ["Jane Doe", "John Roe"]
+    assert kept == ["BEIJING: text.", "By the end of the week, talks resumed."]
+    assert split_authors(["By Amina Yusuf", "Li Wei; Ana Ruiz"]) == ["Amina Yusuf", "Li Wei", "Ana Ruiz"]

@@ -57,6 +57,7 @@ class NewsSpider(scrapy.Spider):
         spider.known_unchanged: set[str] = set()
         spider.variants: dict[str, set[str]] = {}  # every URL met in this run for one article
         spider.rejections: dict[str, tuple[int | None, str]] = {}
+        spider.hints: dict[str, dict] = {}  # what listings said about each requested article
         return spider
 
     # --- discovery: mixins add their requests ---------------------------------------------------
@@ -110,6 +111,7 @@ class NewsSpider(scrapy.Spider):
             # a feed without dates).
             if key in self.requested or key in fresh or (key in self.known_unchanged and candidate.updated is None):
                 self.count("skipped/seen_in_run")
+                self._complete_hints(key, candidate)
                 continue
             fresh[key] = candidate
         to_fetch, known, rejected = self.known_urls.split(list(fresh.values()), now)
@@ -121,10 +123,11 @@ class NewsSpider(scrapy.Spider):
                 self.known_unchanged.add(key)
                 self.count("skipped/known")
         for candidate in to_fetch:
-            self.requested.add(canonical_url(candidate.url))
-            hints = {"title": candidate.title, "via": candidate.via,
-                     "published": candidate.published.isoformat() if candidate.published else None,
-                     "updated": candidate.updated.isoformat() if candidate.updated else None}
+            key = canonical_url(candidate.url)
+            self.requested.add(key)
+            hints = self.hints[key] = {"title": candidate.title, "via": candidate.via,
+                                       "published": candidate.published.isoformat() if candidate.published else None,
+                                       "updated": candidate.updated.isoformat() if candidate.updated else None}
             yield scrapy.Request(
                 clean_url(candidate.url),
                 callback=self.parse_article,
@@ -155,6 +158,16 @@ class NewsSpider(scrapy.Spider):
     def closed(self, reason: str) -> None:
         self.save_rejections()
 
+    def _complete_hints(self, key: str, candidate: Candidate) -> None:
+        """A URL met again (a listing first, the feed later): what the feed knows (its dates) goes
+        into the hints of the request already queued, which its callback has not read yet."""
+        hints = self.hints.get(key)
+        if hints is None:
+            return
+        for name, value in (("title", candidate.title), ("published", candidate.published), ("updated", candidate.updated)):
+            if hints.get(name) is None and value is not None:
+                hints[name] = value.isoformat() if hasattr(value, "isoformat") else value
+
     # --- responses to items ----------------------------------------------------------------------
     def article_failed(self, failure):
         """Count why an article was not fetched: robots.txt, an HTTP error, or the network."""
@@ -180,7 +193,9 @@ class NewsSpider(scrapy.Spider):
             if value:
                 headers[name] = value.decode("latin-1")
         requested = list(response.meta.get("requested_urls", []))
-        requested += sorted(self.variants.get(canonical_url(response.request.url), ()))
+        key = canonical_url(response.request.url)
+        requested += sorted(self.variants.get(key, ()))
+        self.hints.pop(key, None)
         requested += response.meta.get("redirect_urls", [])
         yield FetchedPage(
             source_key=self.source.key,

@@ -192,6 +192,12 @@ def test_changed_article_is_refetched_and_kept_as_a_revision(crawled, db):
     assert db.scalar(select(func.count()).select_from(ArticleRevision)) == 1
 
 
+def test_every_article_has_a_publication_date_and_a_clean_title(db):
+    for article in db.scalars(select(Article)):
+        assert article.published_at is not None, article.canonical_url
+        assert article.title and "|" not in article.title, article.title
+
+
 def test_raw_pages_are_kept_for_reprocessing(db):
     articles = db.scalar(select(func.count()).select_from(Article))
     pages = db.scalar(select(func.count(func.distinct(RawPage.article_id))))

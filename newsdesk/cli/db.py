@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import typer
 
 from newsdesk.cli import app, err_console
-from newsdesk.config import get_settings, mask_secrets
-from storage import migrate
+from newsdesk.config import PROJECT_ROOT, get_settings, mask_secrets
+from newsdesk.errors import UserError
+from storage import access, migrate
 from storage.db import get_engine
 
 db_app = typer.Typer(no_args_is_help=True, help="Create, upgrade and inspect the database schema.")
@@ -73,3 +77,39 @@ def check() -> None:
             typer.echo(f"drift: {difference}")
         raise typer.Exit(1)
     typer.echo("models and migrations agree")
+
+
+@db_app.command("grant-reader")
+def grant_reader(
+    role: str = typer.Argument(..., help="Role name for downstream readers."),
+    tables: bool = typer.Option(False, "--tables", help="Also SELECT on every table, not only the v_* views."),
+    password_env: str = typer.Option(None, "--password-env", help="Environment variable holding its password."),
+    password_file: Path = typer.Option(None, "--password-file", help="File (outside the repository) holding its password.",
+                                       dir_okay=False),
+) -> None:
+    """PostgreSQL: create or update a read-only role with SELECT on the reader views.
+
+    The role can read the views (and the tables with --tables) and nothing else: INSERT, UPDATE,
+    DELETE and DDL are refused, and its sessions are read-only by default. Without a password the
+    role can log in only where pg_hba.conf trusts it, or be granted to other roles.
+
+    Example: `READER_PW=... newsdesk db grant-reader analysts --password-env READER_PW`
+    """
+    if get_engine().dialect.name != "postgresql":
+        raise UserError("grant-reader is for PostgreSQL; on SQLite give readers the file read-only (see the README)")
+    password = None
+    if password_env:
+        password = os.environ.get(password_env)
+        if not password:
+            raise UserError(f"--password-env {password_env}: that environment variable is empty or unset")
+    elif password_file:
+        if password_file.resolve().is_relative_to(PROJECT_ROOT):
+            raise UserError(f"{password_file}: keep password files outside the repository ({PROJECT_ROOT})")
+        try:
+            password = password_file.read_text().strip()
+        except OSError as exc:
+            raise UserError(f"cannot read {password_file}: {exc.strerror}") from None
+    migrate.ensure_current(get_engine())
+    with get_engine().begin() as connection:
+        done = access.grant_reader(connection, role, tables=tables, password=password)
+    typer.echo(f"{_where()}: role {role}: " + "; ".join(done))

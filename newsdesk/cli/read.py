@@ -1,0 +1,81 @@
+"""`newsdesk search` and `newsdesk export`: reading what was collected."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from newsdesk.cli import app, err_console, wide_console
+from newsdesk.cli.extract import _since as parse_since
+from newsdesk.errors import UserError
+from storage import export as exporter
+from storage import migrate
+from storage.db import get_engine, session_factory
+from storage.search import search as run_search
+
+
+@app.command("search")
+def search(
+    query: str = typer.Argument(..., help="Words to find in titles and bodies; quote a phrase."),
+    since: str = typer.Option(None, "--since", help="Only articles published since: a date or an age (7d, 12h)."),
+    source: str = typer.Option(None, "--source", help="Only this source key."),
+    stories: bool = typer.Option(False, "--stories", help="One line per story (its best-matching article)."),
+    limit: int = typer.Option(20, "--limit", min=1, max=1000, help="How many results."),
+) -> None:
+    """Full-text search over titles and bodies, best matches first.
+
+    Example: `newsdesk search "SCO summit" --since 7d --stories`
+    """
+    engine = get_engine(readonly=True)
+    migrate.ensure_current(engine)
+    with session_factory(engine)() as session:
+        hits = run_search(session, query, since=parse_since(since), source_key=source, limit=limit, stories=stories)
+    if not hits:
+        typer.echo("no match")
+        return
+    table = Table(title=f"{len(hits)} {'stories' if stories else 'articles'} for {query!r}", title_justify="left")
+    for column in ("published", "source", "title", "story" if stories else "id", "url"):
+        table.add_column(column)
+    for hit in hits:
+        # Text(...) renders stored strings literally: no markup, and control characters escaped.
+        table.add_row(f"{hit.published_at:%Y-%m-%d}" if hit.published_at else "-", hit.source_key,
+                      Text(exporter.escape_control(hit.title)) + Text("\n" + exporter.escape_control(hit.snippet), style="dim"),
+                      f"{hit.story_id} ({hit.story_members})" if stories else str(hit.article_id),
+                      Text(exporter.escape_control(hit.url)))
+    wide_console().print(table)
+
+
+@app.command("export")
+def export(
+    since: str = typer.Option(None, "--since", help="From this publication date (or age: 30d)."),
+    until: str = typer.Option(None, "--until", help="Before this publication date."),
+    source: str = typer.Option(None, "--source", help="Only this source key."),
+    stories_only: bool = typer.Option(False, "--stories-only", help="Export v_stories instead of v_articles."),
+    output_format: str = typer.Option("jsonl", "--format", help="jsonl or csv."),
+    output: Path = typer.Option(None, "-o", "--output", help="File to write (default: standard output).", dir_okay=False),
+) -> None:
+    """Stream articles (or stories) as JSON lines or CSV, in constant memory.
+
+    Columns are those of the views v_articles / v_stories, in their order; times are ISO-8601 UTC
+    ("2026-11-27T09:30:00Z"); control characters in the data are escaped.
+
+    Example: `newsdesk export --since 2026-11-01 --until 2026-12-01 --format csv -o november.csv`
+    """
+    if output_format not in ("jsonl", "csv"):
+        raise UserError(f"--format {output_format!r}: use jsonl or csv")
+    engine = get_engine(readonly=True)
+    migrate.ensure_current(engine)
+    columns = exporter.STORY_COLUMNS if stories_only else exporter.ARTICLE_COLUMNS
+    target = open(output, "w", encoding="utf-8", newline="") if output else nullcontext(sys.stdout)  # noqa: SIM115
+    with engine.connect() as connection, target as out:
+        records = exporter.rows(connection, stories_only=stories_only, since=parse_since(since),
+                                until=parse_since(until), source_key=source)
+        count = (exporter.write_jsonl(records, out) if output_format == "jsonl"
+                 else exporter.write_csv(records, out, columns))
+    err_console.print(f"exported {count} {'stories' if stories_only else 'articles'}"
+                      + (f" to {output}" if output else ""), markup=False, highlight=False)

@@ -14,12 +14,13 @@ from storage.types import utcnow
 
 
 class FeedValidators:
-    def __init__(self, sessions: sessionmaker[Session]):
+    def __init__(self, sessions: sessionmaker[Session], readers: sessionmaker[Session] | None = None):
         self.sessions = sessions
+        self.readers = readers or sessions
         self.pending: dict[str, tuple[str | None, str | None]] = {}
 
     def conditional_headers(self, url: str) -> dict[str, str]:
-        with self.sessions() as session:
+        with self.readers() as session:
             row = session.scalar(select(FeedValidator).where(FeedValidator.url == url))
         headers = {}
         if row is not None and row.etag:

@@ -23,5 +23,6 @@ class FetchedPage:
     # Filled in by the pipelines:
     extracted: Any = None          # pipelines.extraction.ExtractedPage
     article: Any = None            # storage.records.ArticleData
-    signature: Any = None          # dedup signature (pipelines.near_duplicates)
+    signature: Any = None          # dedup signature (pipelines.signatures)
+    body_gzip: bytes | None = None  # the body compressed for storage (by the extraction worker)
     outcome: str | None = None     # new | updated | unchanged | duplicate | alias

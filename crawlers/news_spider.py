@@ -22,7 +22,7 @@ from crawlers.incremental import KnownUrls
 from crawlers.items import KEPT_HEADERS, FetchedPage
 from crawlers.sources import SourceSpec
 from pipelines.canonical_url import canonical_url, clean_url
-from storage.db import session_factory
+from storage.db import get_engine, session_factory
 from storage.rejected import RECHECK_AFTER
 from storage.rejected import remember as remember_rejections
 from storage.types import utcnow
@@ -46,7 +46,8 @@ class NewsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.known_urls = KnownUrls(
-            session_factory(),
+            # Read-only engine: a look-up in the reactor thread must never wait for a write lock.
+            session_factory(get_engine(readonly=True)),
             recheck_after=timedelta(hours=settings.getfloat("NEWSDESK_RECHECK_AFTER_HOURS")),
             recheck_window=timedelta(days=settings.getfloat("NEWSDESK_RECHECK_WINDOW_DAYS")),
         )

@@ -1,4 +1,4 @@
-"""One log file per run: data/logs/<source>/<run id>.log (or .jsonl), old files pruned.
+"""One log file per run: data/logs/<source>/<run id>-<start>.log (or .jsonl), old files pruned.
 
 Records of the run's spider go to its file, and so do process-wide records (reactor, engine), which
 concern every run of the process. Passwords in URLs are masked in every line.
@@ -63,7 +63,8 @@ class RunLogHandler(logging.FileHandler):
     def open(cls, settings: Settings, spider, run_id: int) -> RunLogHandler | None:
         directory = settings.log_path / spider.name
         suffix = "jsonl" if settings.log_json else "log"
-        path = directory / f"{run_id}.{suffix}"
+        # The start time in the name too: run IDs restart with every new database.
+        path = directory / f"{run_id}-{datetime.now(UTC):%Y%m%dT%H%M%S}.{suffix}"
         try:
             directory.mkdir(parents=True, exist_ok=True)
             prune_old_logs(settings.log_path, settings.log_retention_days)

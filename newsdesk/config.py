@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     max_page_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, description="Pages larger than this are refused.")
     concurrent_requests: int = Field(default=32, ge=1)
     concurrent_requests_per_domain: int = Field(default=4, ge=1)
+    autothrottle: bool = Field(default=True, description="Adapt the delay to each site's response times (off only for benchmarks on loopback).")
     autothrottle_target_concurrency: float = Field(default=2.0, gt=0)
     download_delay: float = Field(default=0.25, ge=0, description="Base delay between requests to one domain, seconds.")
     retry_times: int = Field(default=3, ge=0, le=10, description="Retries of a failed request (5xx, 429, timeouts).")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pipelines.dedup_types import ALIAS, COPY, REVISION
@@ -23,8 +24,9 @@ from pipelines.revisions import RevisionPass
 from pipelines.signatures import Signature, SignatureParams, band_keys, signature
 from storage import articles as repo
 from storage import dedup_index, stories
-from storage.models import Article
+from storage.models import Article, Source
 from storage.records import ArticleData, RawPageData
+from storage.types import utcnow
 
 DUPLICATE, ALIASED = "duplicate", "alias"
 
@@ -64,6 +66,7 @@ class ArticleWriter:
         self.near = NearDuplicatePass(self.stats, threshold=dedup.threshold,
                                       revision_threshold=dedup.revision_threshold, min_words=dedup.min_words)
         self.revision = RevisionPass(self.stats)
+        self._source_keys: dict[int, str] = {}
 
     def signature_for(self, text: str) -> Signature:
         return signature(text, self.dedup.params)
@@ -88,13 +91,20 @@ class ArticleWriter:
 
         write = self._decide_and_write(session, data, urls, sig, keys, source_id, run_id, content_hash)
         if raw is not None and write.outcome not in (repo.UNCHANGED, ALIASED):
-            repo.store_raw_page(session, write.article_id, raw, run_id=run_id, keep=self.keep_raw_pages)
+            repo.store_raw_page(session, write.article_id, raw, run_id=run_id, keep=self.keep_raw_pages,
+                                new_article=write.outcome in (repo.NEW, DUPLICATE))
         return write
 
-    def _index(self, session: Session, article_id: int, data: ArticleData, sig: Signature, keys: list[int]) -> None:
+    def _index(self, session: Session, article_id: int, data: ArticleData, sig: Signature, keys: list[int],
+               *, new_article: bool = False) -> None:
         # Before any story is (re)computed: similarities are read from the stored signatures.
         dedup_index.save_signature(session, article_id, sig, keys, self.dedup.params_label,
-                                   indexed=not self.near.is_brief(data.word_count))
+                                   indexed=not self.near.is_brief(data.word_count), new_article=new_article)
+
+    def _source_key(self, session: Session, source_id: int) -> str:
+        if source_id not in self._source_keys:
+            self._source_keys[source_id] = session.scalar(select(Source.key).where(Source.id == source_id))
+        return self._source_keys[source_id]
 
     def _decide_and_write(self, session, data, urls, sig, keys, source_id, run_id, content_hash):
         known = repo.find_article_id_by_urls(session, set(urls))
@@ -117,16 +127,20 @@ class ArticleWriter:
             article.canonical_url = data.canonical_url
             session.flush()
             return write
-        article = repo.insert_article(session, data, source_id=source_id, run_id=run_id)
-        repo.add_urls(session, article.id, urls, fetched=data.fetched_url)
-        self._index(session, article.id, data, sig, keys)
+        # A new article: the hot path of every crawl, written with one statement per table.
+        now = utcnow()
+        article_id = repo.insert_article_row(session, data, source_id=source_id, run_id=run_id, now=now)
+        repo.insert_new_urls(session, article_id, urls, fetched=data.fetched_url, now=now)
+        self._index(session, article_id, data, sig, keys, new_article=True)
         if match is not None and match.kind == COPY and match.story_id is not None:
+            article = session.get(Article, article_id)
             stories.join_story(session, article, match.story_id, match.score, self.similarity(session))
             self.stats.inc_value("newsdesk/stories_joined")
-            return repo.ArticleWrite(DUPLICATE, article.id)
-        stories.new_story(session, article)
+            return repo.ArticleWrite(DUPLICATE, article_id)
+        stories.new_singleton_story(session, article_id, data.title, data.published_at,
+                                    self._source_key(session, source_id))
         self.stats.inc_value("newsdesk/stories_new")
-        return repo.ArticleWrite(repo.NEW, article.id)
+        return repo.ArticleWrite(repo.NEW, article_id)
 
     def revise(self, session: Session, article_id: int, data: ArticleData, *, run_id: int | None = None,
                sig: Signature | None = None) -> repo.ArticleWrite:

@@ -1,14 +1,21 @@
-"""Stage 200: extraction and cleaning (pipelines/extraction.py) of each fetched page."""
+"""Stage 200: extraction and cleaning of each fetched page, in the extraction worker processes.
+
+The work itself is pipelines/extraction.py (via pipelines/extraction_job.py); this stage sends it
+to the process pool (pipelines/worker_pool.py), turns refusals into counted drops, and applies
+the age limit once the page has told its date.
+"""
 
 from __future__ import annotations
+
+import time
 
 from scrapy.exceptions import DropItem
 
 from crawlers.items import FetchedPage
+from pipelines import worker_pool
 from pipelines.article_writer import DedupSettings
-from pipelines.extraction import extract_page
+from pipelines.extraction_job import ExtractionJob
 from pipelines.rejections import Rejected
-from pipelines.signatures import signature
 from storage.records import ArticleData
 from storage.types import utcnow
 
@@ -26,32 +33,53 @@ class ExtractPipeline:
     def __init__(self, crawler):
         from newsdesk.config import get_settings
 
+        settings = get_settings()
         self.crawler = crawler
         self.stats = crawler.stats
         self.min_text_chars = crawler.settings.getint("NEWSDESK_MIN_TEXT_CHARS")
-        self.params = DedupSettings.from_settings(get_settings()).params
+        self.params = DedupSettings.from_settings(settings).params
+        self.workers = settings.effective_extract_workers
+        self.pool: worker_pool.ExtractionPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_item(self, item):
+    def open_spider(self):
+        self.pool = worker_pool.acquire(self.workers)
+
+    def close_spider(self):
+        if self.pool is not None:
+            worker_pool.release(self.pool)
+            self.pool = None
+
+    def _drop(self, item: FetchedPage, reason: str, detail: str):
+        self.stats.inc_value(f"newsdesk/dropped/{reason}")
+        self.crawler.spider.note_rejection(item.url, reason)
+        raise DropItem(f"{reason}: {detail}" if detail else reason)
+
+    async def process_item(self, item):
         if not isinstance(item, FetchedPage):
             return item
+        job = ExtractionJob(item.body, item.url, item.headers.get("content-type"), item.hints,
+                            self.min_text_chars, self.params)
+        started = time.perf_counter()
         try:
-            extracted = extract_page(item.body, url=item.url, content_type=item.headers.get("content-type"),
-                                     hints=item.hints, min_text_chars=self.min_text_chars)
+            result = await self.pool.run(job)
         except Rejected as rejected:
-            self.stats.inc_value(f"newsdesk/dropped/{rejected.reason}")
-            self.crawler.spider.note_rejection(item.url, rejected.reason)
-            raise DropItem(str(rejected)) from None
+            self._drop(item, rejected.reason, rejected.detail)
+        except worker_pool.WorkerCrashed:
+            self._drop(item, "extraction_crash", "")
+        finally:
+            self.stats.inc_value("newsdesk/time/extract_ms", int((time.perf_counter() - started) * 1000))
+        extracted = result.page
         max_age = getattr(self.crawler.spider, "max_age", None)
         if max_age is not None and extracted.published_at is not None and utcnow() - extracted.published_at > max_age:
             # Found through a listing that gave no date: only the page itself told its age.
-            self.stats.inc_value("newsdesk/dropped/too_old")
-            self.crawler.spider.note_rejection(item.url, "too_old")
-            raise DropItem(f"too_old: published {extracted.published_at:%Y-%m-%d}")
+            self._drop(item, "too_old", f"published {extracted.published_at:%Y-%m-%d}")
         item.extracted = extracted
-        item.article = article_from(item, extracted)
-        item.signature = signature(extracted.text, self.params)
+        item.article = article_from(item, extracted).precomputed(word_count=result.word_count,
+                                                                 content_hash=result.content_hash)
+        item.signature = result.signature
+        item.body_gzip = result.body_gzip
         return item

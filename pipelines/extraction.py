@@ -6,6 +6,7 @@ extract` and `newsdesk reprocess` all call it, so what an operator sees is what 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -72,7 +73,7 @@ class ExtractedPage:
     site_name: str | None = None
     encoding: str | None = None
 
-    @property
+    @functools.cached_property
     def word_count(self) -> int:
         return count_words(self.text)
 

@@ -1,4 +1,8 @@
-"""The language of an article: as the page declares it, else detected from the text."""
+"""The language of an article: as the page declares it, else detected from the text.
+
+Detection is CLD2 (pycld2): accurate on news-length text in the languages we collect, fast, and
+5 MB of memory where py3langid's model took 100 MB in every extraction worker.
+"""
 
 from __future__ import annotations
 
@@ -16,10 +20,16 @@ def primary_language(declared: str | None) -> str | None:
 
 
 def detect_language(text: str) -> str | None:
-    """py3langid on the first few thousand characters (enough, and keeps it fast)."""
+    """CLD2's answer for the first few thousand characters, when it is reliable; else None."""
     if len(text) < 40:
         return None
-    import py3langid
+    import pycld2
 
-    language, _score = py3langid.classify(text[:4000])
-    return language
+    try:
+        reliable, _bytes, details = pycld2.detect(text[:8000].encode("utf-8", "ignore").decode("utf-8"))
+    except pycld2.error:
+        return None
+    code = details[0][1] if details else "un"
+    if not reliable or code in ("un", "xxx"):
+        return None
+    return primary_language(code)

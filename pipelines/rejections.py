@@ -16,6 +16,7 @@ REASONS = {
     "private_address": "the URL leads to a loopback, private, link-local or metadata address",
     "bad_scheme": "the URL is not http(s)",
     "storage_error": "the database refused the article",
+    "extraction_crash": "the extraction worker process died on the page (twice)",
 }
 
 

@@ -14,7 +14,6 @@ import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -60,8 +59,12 @@ def shingles(text: str, size: int) -> set[bytes]:
 
 
 @functools.lru_cache(maxsize=4)
-def _template(num_perm: int) -> MinHash:
-    # Building the permutations is a third of the cost of a signature: do it once per size.
+def _template(num_perm: int):
+    # Imported here: only extraction workers compute signatures, and datasketch brings scipy
+    # (20 MB) into every process that imports it. Building the permutations is a third of the cost
+    # of a signature: done once per size.
+    from datasketch import MinHash
+
     return MinHash(num_perm=num_perm, seed=SEED)
 
 

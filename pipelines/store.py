@@ -7,8 +7,10 @@ counted, and the crawl goes on. Nothing half-written stays: the transaction is a
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from scrapy.exceptions import DropItem
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
@@ -21,6 +23,14 @@ from storage.records import RawPageData
 
 logger = logging.getLogger(__name__)
 ATTEMPTS = 4
+_database_thread: ThreadPoolExecutor | None = None
+
+
+def database_thread() -> ThreadPoolExecutor:
+    global _database_thread
+    if _database_thread is None:
+        _database_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-db")
+    return _database_thread
 
 
 class StorePipeline:
@@ -40,13 +50,16 @@ class StorePipeline:
         return cls(crawler)
 
     def store(self, item: FetchedPage, source_id: int, run_id: int | None) -> repo.ArticleWrite:
-        raw = RawPageData(url=item.url, status=item.status, body=item.body, headers=item.headers,
+        raw = RawPageData(url=item.url, status=item.status, body=item.body, body_gzip=item.body_gzip, headers=item.headers,
                           context={"source": item.source_key, **item.hints}, fetched_at=item.fetched_at)
+        started = time.perf_counter()
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 with self.sessions.begin() as session:
-                    return self.writer.write(session, item.article, source_id=source_id, run_id=run_id,
-                                             sig=item.signature, raw=raw)
+                    write = self.writer.write(session, item.article, source_id=source_id, run_id=run_id,
+                                              sig=item.signature, raw=raw)
+                self.stats.inc_value("newsdesk/time/store_ms", int((time.perf_counter() - started) * 1000))
+                return write
             except (IntegrityError, OperationalError, DBAPIError) as exc:
                 retryable = isinstance(exc, IntegrityError) or exc.connection_invalidated or isinstance(exc, OperationalError)
                 if attempt == ATTEMPTS or not retryable:
@@ -56,12 +69,15 @@ class StorePipeline:
                 time.sleep(min(8.0, 0.5 * 2 ** attempt))
         raise AssertionError("unreachable")
 
-    def process_item(self, item):
+    async def process_item(self, item):
         if not isinstance(item, FetchedPage) or item.article is None:
             return item
         spider = self.crawler.spider
         try:
-            write = self.store(item, spider.source_id, getattr(spider, "run_id", None))
+            # Off the reactor thread, in the process's one database thread: downloads go on while
+            # the article is written, and the process never competes with itself for SQLite's lock.
+            write = await asyncio.get_running_loop().run_in_executor(
+                database_thread(), self.store, item, spider.source_id, getattr(spider, "run_id", None))
         except SQLAlchemyError as exc:
             self.stats.inc_value("newsdesk/errors/storage")
             self.stats.inc_value("newsdesk/dropped/storage_error")

@@ -10,7 +10,7 @@ import gzip
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -42,10 +42,12 @@ def find_article_id_by_urls(session: Session, urls: list[str] | set[str]) -> int
     urls = list(urls)
     if not urls:
         return None
-    found = session.scalar(select(Article.id).where(Article.canonical_url.in_(urls)).limit(1))
-    if found is not None:
-        return found
-    return session.scalar(select(ArticleUrl.article_id).where(ArticleUrl.url.in_(urls)).limit(1))
+    # One round trip: the canonical URL of an article, or any URL recorded for one.
+    query = union_all(
+        select(Article.id.label("id")).where(Article.canonical_url.in_(urls)),
+        select(ArticleUrl.article_id.label("id")).where(ArticleUrl.url.in_(urls)),
+    ).limit(1)
+    return session.scalar(query)
 
 
 def known_urls(session: Session, urls: list[str]) -> dict[str, datetime | None]:
@@ -89,6 +91,36 @@ def set_url_kind(session: Session, article_id: int, url: str, kind: str) -> None
     elif row.article_id == article_id:
         row.kind = kind
     session.flush()
+
+
+# Statements built once: their compiled form is cached, the hot path only binds values.
+_INSERT_ARTICLE = insert(Article.__table__).returning(Article.__table__.c.id)
+_INSERT_URL = insert(ArticleUrl.__table__)
+_INSERT_RAW_PAGE = insert(RawPage.__table__)
+
+
+def insert_article_row(session: Session, data: ArticleData, *, source_id: int, run_id: int | None,
+                       now: datetime) -> int:
+    """Insert a new article with one statement (the crawl's hot path); returns its id."""
+    values = {
+        "source_id": source_id, "canonical_url": data.canonical_url, "title": data.title,
+        "authors": list(data.authors), "published_at": data.published_at, "updated_at": data.updated_at,
+        "language": data.language, "section": data.section, "dateline": data.dateline,
+        "description": data.description, "image_url": data.image_url, "text": data.text,
+        "word_count": data.word_count, "content_hash": data.content_hash, "first_seen_at": now,
+        "last_seen_at": now, "created_by_run_id": run_id,
+    }
+    return session.execute(_INSERT_ARTICLE, values).scalar_one()
+
+
+def insert_new_urls(session: Session, article_id: int, urls: dict[str, str], *, fetched: str | None,
+                    now: datetime) -> None:
+    """Record the URLs of a new article, all unknown so far (the caller checked, under its lock)."""
+    session.execute(_INSERT_URL, [
+        {"article_id": article_id, "url": url, "kind": kind, "first_seen_at": now,
+         "last_fetched_at": now if url == fetched else None}
+        for url, kind in urls.items()
+    ])
 
 
 def insert_article(session: Session, data: ArticleData, *, source_id: int, run_id: int | None,
@@ -178,22 +210,21 @@ def upsert_article(session: Session, data: ArticleData, *, source_id: int, run_i
 
 
 def store_raw_page(session: Session, article_id: int, page: RawPageData, *, run_id: int | None,
-                   keep: int) -> RawPage:
+                   keep: int, new_article: bool = False) -> None:
     """Keep the fetched HTML (gzip) and drop this article's copies beyond the newest ``keep``."""
-    raw = RawPage(
-        article_id=article_id, url=page.url, status=page.status, headers=dict(page.headers),
-        body_gzip=gzip.compress(page.body, compresslevel=6), body_bytes=len(page.body),
-        context=dict(page.context), fetched_at=page.fetched_at or utcnow(), run_id=run_id,
-    )
-    session.add(raw)
-    session.flush()
+    session.execute(_INSERT_RAW_PAGE, {
+        "article_id": article_id, "url": page.url, "status": page.status, "headers": dict(page.headers),
+        "body_gzip": page.compressed(), "body_bytes": len(page.body), "context": dict(page.context),
+        "fetched_at": page.fetched_at or utcnow(), "run_id": run_id,
+    })
+    if new_article:
+        return  # nothing older to prune
     stale = select(RawPage.id).where(RawPage.article_id == article_id).order_by(
         RawPage.fetched_at.desc(), RawPage.id.desc()
     ).offset(keep)
     stale_ids = list(session.scalars(stale))
     if stale_ids:
         session.execute(delete(RawPage).where(RawPage.id.in_(stale_ids)))
-    return raw
 
 
 def prune_raw_pages(session: Session, older_than_days: int) -> int:

@@ -9,11 +9,29 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import bindparam, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from pipelines.signatures import Signature
 from storage.models import Article, DedupBand, DedupSignature
+
+
+def _candidates_statement():
+    shared = (
+        select(DedupBand.article_id, func.count().label("shared"))
+        .where(DedupBand.band_key.in_(bindparam("keys", expanding=True)))
+        .group_by(DedupBand.article_id)
+        .order_by(func.count().desc())
+        .limit(bindparam("limit"))
+        .subquery()
+    )
+    return (
+        select(Article.id, Article.source_id, Article.story_id, Article.word_count,
+               DedupSignature.minhash, DedupSignature.shingle_count)
+        .join(shared, shared.c.article_id == Article.id)
+        .join(DedupSignature, DedupSignature.article_id == Article.id)
+        .order_by(shared.c.shared.desc(), Article.id)
+    )
 
 
 @dataclass(frozen=True)
@@ -45,9 +63,20 @@ def string_key(value: str) -> int:
     return int.from_bytes(hashlib.blake2b(value.encode(), digest_size=8).digest(), "little", signed=True)
 
 
+_CANDIDATES = _candidates_statement()
+_INSERT_SIGNATURE = insert(DedupSignature.__table__)
+_INSERT_BAND = insert(DedupBand.__table__)
+
+
 def save_signature(session: Session, article_id: int, signature: Signature, keys: list[int],
-                   params: str, *, indexed: bool) -> None:
+                   params: str, *, indexed: bool, new_article: bool = False) -> None:
     """Store (or replace) an article's signature; its band keys only when ``indexed``."""
+    if new_article:
+        session.execute(_INSERT_SIGNATURE, {"article_id": article_id, "minhash": signature.to_bytes(),
+                                            "shingle_count": signature.shingle_count, "params": params})
+        if indexed and keys:
+            session.execute(_INSERT_BAND, [{"band_key": key, "article_id": article_id} for key in set(keys)])
+        return
     session.execute(delete(DedupBand).where(DedupBand.article_id == article_id))
     existing = session.get(DedupSignature, article_id)
     if existing is None:
@@ -66,23 +95,7 @@ def candidates(session: Session, keys: list[int], *, exclude_article: int | None
     """Stored articles sharing at least one band key, with their signatures (most shared first)."""
     if not keys:
         return []
-    from sqlalchemy import func
-
-    shared = (
-        select(DedupBand.article_id, func.count().label("shared"))
-        .where(DedupBand.band_key.in_(set(keys)))
-        .group_by(DedupBand.article_id)
-        .order_by(func.count().desc())
-        .limit(limit)
-        .subquery()
-    )
-    rows = session.execute(
-        select(Article.id, Article.source_id, Article.story_id, Article.word_count,
-               DedupSignature.minhash, DedupSignature.shingle_count)
-        .join(shared, shared.c.article_id == Article.id)
-        .join(DedupSignature, DedupSignature.article_id == Article.id)
-        .order_by(shared.c.shared.desc(), Article.id)
-    ).all()
+    rows = session.execute(_CANDIDATES, {"keys": sorted(set(keys)), "limit": limit}).all()
     return [
         IndexedArticle(row.id, row.source_id, row.story_id, Signature.from_bytes(row.minhash, row.shingle_count),
                        row.word_count)

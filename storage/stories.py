@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Article, Source, Story
@@ -27,6 +27,23 @@ def new_story(session: Session, article: Article) -> Story:
     article.similarity = None
     refresh_story(session, story.id)
     return story
+
+
+_INSERT_STORY = insert(Story.__table__).returning(Story.__table__.c.id)
+_SET_STORY = (update(Article.__table__).where(Article.__table__.c.id == bindparam("article_id"))
+              .values(story_id=bindparam("story_id")))
+
+
+def new_singleton_story(session: Session, article_id: int, title: str, published_at, source_key: str) -> int:
+    """A story of one new article (most stories): written directly, nothing to recompute."""
+    now = utcnow()
+    story_id = session.execute(_INSERT_STORY, {
+        "canonical_article_id": article_id, "title": title, "member_count": 1, "source_count": 1,
+        "sources": [source_key], "first_published_at": published_at, "last_published_at": published_at,
+        "created_at": now, "updated_at": now,
+    }).scalar_one()
+    session.execute(_SET_STORY, {"article_id": article_id, "story_id": story_id})
+    return story_id
 
 
 def _publication_order(article: Article):

@@ -10,7 +10,6 @@ from newsdesk.cli import app, wide_console
 from newsdesk.cli.crawl import run_crawl
 from newsdesk.config import get_settings, mask_secrets
 from newsdesk.run_view import counters, dropped_by_reason
-from newsdesk.samplenet.server import sample_network
 from storage import migrate
 from storage.db import get_engine, session_factory
 from storage.models import Article, ArticleRevision, CrawlRun, Story
@@ -53,6 +52,8 @@ def demo() -> None:
 
     Example: `newsdesk demo` (or `make demo`, which also creates the virtualenv)
     """
+    from newsdesk.samplenet.server import sample_network
+
     settings = get_settings()
     engine = get_engine()
     migrate.upgrade(engine)

@@ -15,13 +15,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from newsdesk.cli import app, err_console
 from newsdesk.config import get_settings
 from newsdesk.errors import UserError
-from pipelines.article_writer import ArticleWriter, DedupSettings
-from pipelines.canonical_url import resolve_page_urls
-from pipelines.extraction import extract_page
-from pipelines.rejections import Rejected
-from pipelines.reprocess import count_pages, reprocess
 from storage import migrate
 from storage.db import get_engine, session_factory
+
+# Extraction modules (trafilatura, lxml) are imported inside the commands that use them: every
+# `newsdesk` invocation, `newsdesk crawl` included, would otherwise carry them in memory.
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -68,6 +66,9 @@ def _fetch(url: str) -> tuple[bytes, str | None, str]:
 
 
 def _record(source: str, body: bytes, content_type: str | None, url: str | None) -> dict:
+    from pipelines.canonical_url import resolve_page_urls
+    from pipelines.extraction import extract_page
+
     extracted = extract_page(body, url=url, content_type=content_type, min_text_chars=get_settings().min_text_chars)
     record = extracted.as_json()
     record["canonical_url"] = (resolve_page_urls(url, canonical_link=extracted.canonical_link,
@@ -98,6 +99,8 @@ def extract(
 
     Example: `newsdesk extract saved-page.html.gz --url https://www.dawn.com/news/123 --json`
     """
+    from pipelines.rejections import Rejected
+
     refused = 0
     for source in inputs:
         if source.startswith(("http://", "https://")):
@@ -145,6 +148,9 @@ def reprocess_command(
 
     Example: `newsdesk reprocess --source dawn_world --since 30d`
     """
+    from pipelines.article_writer import ArticleWriter, DedupSettings
+    from pipelines.reprocess import count_pages, reprocess
+
     settings = get_settings()
     migrate.ensure_current(get_engine())
     sessions = session_factory()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from newsdesk import scheduling
 from newsdesk.cli import app, err_console, wide_console
 from newsdesk.logging_setup import configure
 from newsdesk.sources_io import select_sources
@@ -28,6 +27,8 @@ def schedule(ctx: typer.Context) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
+    from newsdesk import scheduling
+
     configure("scheduler")
     raise typer.Exit(scheduling.serve())
 
@@ -38,6 +39,8 @@ def list_jobs() -> None:
 
     Example: `newsdesk schedule list`
     """
+    from newsdesk import scheduling
+
     migrate.ensure_current(get_engine())
     jobs = scheduling.stored_jobs()
     table = Table(title="scheduled jobs", title_justify="left")
@@ -62,6 +65,8 @@ def run_now(key: str = typer.Argument(..., help="Source key.")) -> None:
 
     Example: `newsdesk schedule run-now dawn_world`
     """
+    from newsdesk import scheduling
+
     migrate.ensure_current(get_engine())
     select_sources([key], all_sources=False)
     job_id = scheduling.queue_run_now(key)

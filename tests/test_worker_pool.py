@@ -1,0 +1,87 @@
+"""Extraction in worker processes gives exactly what extraction in the crawl process gives."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+
+from newsdesk.samplenet.site import OUTLETS, build_site
+from pipelines.extraction_job import ExtractionJob, run_job
+from pipelines.rejections import Rejected
+from pipelines.worker_pool import ExtractionPool
+
+NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
+
+
+def sample_jobs() -> list[ExtractionJob]:
+    jobs = []
+    for outlet in OUTLETS:
+        base = "http://127.0.0.1:9"
+        for path, page in build_site(outlet.key, base, NOW).items():
+            content_type = page.headers.get("Content-Type", "")
+            if page.status == 200 and "html" in content_type:
+                jobs.append(ExtractionJob(page.body, base + path, content_type, {}, 250, now=NOW))
+    return jobs
+
+
+def outcome(result):
+    """Comparable form of a result or a refusal."""
+    if isinstance(result, Rejected):
+        return ("rejected", result.reason)
+    return (result.page, result.signature.hashvalues.tolist(), result.signature.shingle_count, result.word_count,
+            result.content_hash, result.body_gzip)
+
+
+@pytest.mark.slow
+def test_pool_results_are_identical_to_in_process_results_page_by_page():
+    jobs = sample_jobs()
+    assert len(jobs) >= 100
+
+    def local(job):
+        try:
+            return run_job(job)
+        except Rejected as rejected:
+            return rejected
+
+    async def pooled(pool):
+        async def one(job):
+            try:
+                return await pool.run(job)
+            except Rejected as rejected:
+                return rejected
+        return await asyncio.gather(*(one(job) for job in jobs))
+
+    pool = ExtractionPool(2)
+    try:
+        remote = asyncio.run(pooled(pool))
+    finally:
+        pool.close()
+    mismatches = [job.url for job, a, b in zip(jobs, map(local, jobs), remote, strict=True) if outcome(a) != outcome(b)]
+    assert not mismatches
+    stored = [r for r in remote if not isinstance(r, Rejected)]
+    assert len(stored) >= 40 and all(isinstance(r.signature.hashvalues, np.ndarray) for r in stored)
+
+
+def test_a_dead_worker_is_replaced_and_the_page_reported():
+    """A page that kills its worker costs that page only: the pool restarts and goes on."""
+    from unittest import mock
+
+    from pipelines import worker_pool
+    from tests.helpers.crash import die
+
+    pool = ExtractionPool(1)
+    job = sample_jobs()[0]
+
+    async def crash_then_work():
+        with mock.patch.object(worker_pool, "run_job", die), pytest.raises(worker_pool.WorkerCrashed):
+            await pool.run(job)  # the worker process exits mid-job
+        return await pool.run(job)
+
+    try:
+        result = asyncio.run(crash_then_work())
+    finally:
+        pool.close()
+    assert result.page.title

@@ -20,6 +20,7 @@ class FetchedPage:
     requested_urls: list[str] = field(default_factory=list)  # URLs that led here (tracking variants, pre-redirect)
     hints: dict[str, Any] = field(default_factory=dict)      # feed/sitemap title and dates, how it was found
     fetched_at: datetime | None = None
+    run_id: int | None = None      # the run it belongs to (distributed runs: from the request's meta)
     # Filled in by the pipelines:
     extracted: Any = None          # pipelines.extraction.ExtractedPage
     article: Any = None            # storage.records.ArticleData

@@ -66,6 +66,8 @@ class NewsSpider(scrapy.Spider):
         return iter(())
 
     async def start(self):
+        if self.settings.get("NEWSDESK_ROLE") == "worker":
+            return  # distributed: the coordinator seeds the shared queue; workers only take from it
         for request in self.discovery_requests():
             yield request
 
@@ -207,4 +209,5 @@ class NewsSpider(scrapy.Spider):
             requested_urls=[u for u in dict.fromkeys(requested) if u != response.url],
             hints=hints,
             fetched_at=utcnow(),
+            run_id=response.meta.get("newsdesk_run"),
         )

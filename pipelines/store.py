@@ -77,7 +77,7 @@ class StorePipeline:
             # Off the reactor thread, in the process's one database thread: downloads go on while
             # the article is written, and the process never competes with itself for SQLite's lock.
             write = await asyncio.get_running_loop().run_in_executor(
-                database_thread(), self.store, item, spider.source_id, getattr(spider, "run_id", None))
+                database_thread(), self.store, item, spider.source_id, item.run_id or getattr(spider, "run_id", None))
         except SQLAlchemyError as exc:
             self.stats.inc_value("newsdesk/errors/storage")
             self.stats.inc_value("newsdesk/dropped/storage_error")

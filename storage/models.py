@@ -276,3 +276,21 @@ class RejectedUrl(Base):
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_checked_at: Mapped[datetime] = mapped_column(default=utcnow)
     times: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class CrawlRunWorker(Base):
+    """One worker's part of a distributed run (scrapy-redis): its own counters, kept as detail;
+    the run's row holds their sum."""
+
+    __tablename__ = "crawl_run_workers"
+    __table_args__ = (UniqueConstraint("run_id", "worker"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"))
+    worker: Mapped[str] = mapped_column(String(300))
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]

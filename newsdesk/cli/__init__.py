@@ -29,7 +29,19 @@ def wide_console() -> Console:
 
 def _register() -> None:
     # Imported here so that each module registers its commands on `app` exactly once.
-    from newsdesk.cli import crawl, db, demo, extract, read, runs, schedule, settings_cmd, sources  # noqa: F401
+    from newsdesk.cli import (  # noqa: F401
+        crawl,
+        db,
+        dedup,
+        demo,
+        extract,
+        read,
+        runs,
+        schedule,
+        settings_cmd,
+        sources,
+        worker,
+    )
 
 
 def fail(message: str, code: int = 2) -> None:

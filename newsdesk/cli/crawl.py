@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.live import Live
+from sqlalchemy import select
 
 from newsdesk import runner
 from newsdesk.cli import app, err_console, wide_console
@@ -65,22 +66,52 @@ def run_crawl(keys: list[str], *, trigger: str, sources: Path | None, console: C
     return 1 if failed or code != 0 else 0
 
 
+def run_distributed(keys: list[str], *, trigger: str, sources: Path | None, console: Console) -> int:
+    from newsdesk import distributed
+    from storage.models import CrawlRun
+
+    settings = get_settings()
+    seeded = distributed.seed(keys, trigger=trigger, sources_path=sources)
+    console.print(f"seeded {len(seeded)} runs in {settings.redis_url and 'Redis'}; waiting for `newsdesk worker`s",
+                  markup=False, highlight=False)
+    run_ids = [s.run_id for s in seeded]
+
+    def table(states=None):
+        with session_factory()() as session:
+            rows = session.scalars(select(CrawlRun).where(CrawlRun.id.in_(run_ids)).order_by(CrawlRun.id)).all()
+        return runs_table(rows, title="distributed crawl" + (f" ({', '.join(f'{k}: {v}' for k, v in states.items())})" if states else ""))
+
+    with Live(table(), console=console, refresh_per_second=2, transient=True) as live:
+        statuses = distributed.follow(seeded, timeout_seconds=settings.crawl_timeout_minutes * 60,
+                                      on_progress=lambda states: live.update(table(states)))
+    console.print(table())
+    return 0 if all(status == "succeeded" for status in statuses.values()) else 1
+
+
 @app.command("crawl")
 def crawl(
     keys: list[str] = typer.Argument(None, help="Source keys to crawl (see `newsdesk sources list`)."),
     all_sources: bool = typer.Option(False, "--all", help="Crawl every enabled source."),
     sources: Path = SourcesOption,
+    distributed: bool = typer.Option(False, "--distributed",
+                                     help="Seed the shared Redis queue for `newsdesk worker`s and follow the run."),
 ) -> None:
     """Crawl sources now, showing live progress and a summary table; exit 1 if a run failed.
 
     Each source gets a run record (`newsdesk runs`) and a log file. A source already being crawled
     (by the scheduler, say) is refused.
 
-    Example: `newsdesk crawl dawn_world bbc_world` or `newsdesk crawl --all`
+    With --distributed (NEWSDESK_REDIS_URL set), the crawling is done by `newsdesk worker`
+    processes on any number of machines; this command seeds the run, shows its progress and
+    records it.
+
+    Example: `newsdesk crawl dawn_world bbc_world` or `newsdesk crawl --all --distributed`
     """
     chosen = select_sources(keys or [], all_sources=all_sources, path=sources)
     migrate.ensure_current(get_engine())
     refuse_locked_sources([s.key for s in chosen])
     console = wide_console()
+    if distributed:
+        raise typer.Exit(run_distributed([s.key for s in chosen], trigger="cli", sources=sources, console=console))
     code = run_crawl([s.key for s in chosen], trigger="cli", sources=sources, console=console)
     raise typer.Exit(code)

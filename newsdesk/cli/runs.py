@@ -52,8 +52,6 @@ def error_kinds(stats: dict) -> dict[str, int]:
             kinds["download: " + key.rsplit(".", 1)[-1]] = int(value)
         elif key.startswith("downloader/response_status_count/") and not key.endswith(("/200", "/304", "/301", "/302")):
             kinds["HTTP " + key.rsplit("/", 1)[-1]] = int(value)
-        elif key == "log_count/ERROR":
-            kinds["logged errors"] = int(value)
     return kinds
 
 

@@ -1,0 +1,288 @@
+"""End-to-end throughput: newsdesk crawl vs one-core trafilatura vs trafilatura's command line.
+
+One run, on this machine, against the generated sample network (N outlets x M articles, about
+110 KB per page) served from a separate process on 127.0.0.1:
+
+1. the network's speed, with wrk (so that the server is shown not to be the bottleneck);
+2. plain `trafilatura.extract(html, include_comments=False)` on the same article pages, one
+   process, one core (the pages are generated in-process, byte-identical to what is served);
+3. `newsdesk crawl --all` of the network into a fresh SQLite database (dedup on): wall time,
+   pages per second, CPU utilisation of the whole process tree (CLI, crawl, extraction
+   workers), and its peak memory (the sum over the tree, sampled every 0.2 s);
+4. trafilatura's own command line fetching and extracting the same URL list (`-i urls.txt
+   --parallel 8`; its default politeness of 5 s between requests to one host and its blocking of
+   loopback addresses are switched off in a config file, or it could not run here at all);
+5. step 3 again into PostgreSQL, when --postgres-url (or NEWSDESK_TEST_POSTGRES_URL) is given.
+
+    python -m bench.throughput [--outlets 10] [--articles 500] [--skip-trafilatura-cli] [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+CRAWL_ENV = {
+    # Politeness is for other people's servers; this one is ours, on loopback.
+    "NEWSDESK_DOWNLOAD_DELAY": "0",
+    "NEWSDESK_AUTOTHROTTLE": "false",
+    "NEWSDESK_CONCURRENT_REQUESTS": "32",
+    "NEWSDESK_CONCURRENT_REQUESTS_PER_DOMAIN": "32",
+    "NEWSDESK_HEARTBEAT_SECONDS": "5",
+    "NEWSDESK_LOG_LEVEL": "WARNING",
+}
+
+
+@dataclass
+class Measured:
+    name: str
+    pages: int
+    seconds: float
+    cpu_seconds: float = 0.0
+    peak_rss_mb: float = 0.0
+    peak_process_rss_mb: dict = field(default_factory=dict)
+    notes: str = ""
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.pages / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_utilisation(self) -> float:
+        return self.cpu_seconds / (self.seconds * (os.cpu_count() or 1)) if self.seconds else 0.0
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+class TreeMemory:
+    """Peak RSS of a process and all its descendants, summed, sampled every `interval` seconds."""
+
+    def __init__(self, pid: int, interval: float = 0.2):
+        self.pid, self.interval = pid, interval
+        self.peak_total = 0.0
+        self.peaks: dict[str, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                root = psutil.Process(self.pid)
+                processes = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                return
+            total = 0.0
+            for process in processes:
+                try:
+                    rss = process.memory_info().rss / 2**20
+                    label = " ".join(process.cmdline()[1:4])[:60] or process.name()
+                except psutil.Error:
+                    continue
+                total += rss
+                self.peaks[label] = max(self.peaks.get(label, 0.0), rss)
+            self.peak_total = max(self.peak_total, total)
+            time.sleep(self.interval)
+
+
+def start_network(outlets: int, articles: int, workdir: Path) -> tuple[subprocess.Popen, dict, Path]:
+    sources = workdir / "sources.yaml"
+    server = subprocess.Popen([PYTHON, "-m", "newsdesk.samplenet", "serve", "--generated", f"{outlets}x{articles}",
+                               "--sources-out", str(sources)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    line = server.stdout.readline()
+    if not line:
+        raise SystemExit("the sample network did not start")
+    return server, json.loads(line)["outlets"], sources
+
+
+def wrk(url: str) -> str:
+    if not shutil.which("wrk"):
+        return "wrk not installed (apt-get install wrk): server speed not measured"
+    output = subprocess.run(["wrk", "-t2", "-c16", "-d5s", url], capture_output=True, text=True, timeout=60).stdout
+    match = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    return f"{float(match.group(1)):.0f} requests/s (wrk -t2 -c16 -d5s, one article page)" if match else output
+
+
+def plain_trafilatura(outlets: int, articles: int, base_urls: dict) -> Measured:
+    import trafilatura
+    from trafilatura.meta import reset_caches
+
+    from newsdesk.samplenet.generated import GeneratedNetwork
+
+    network = GeneratedNetwork(outlets, articles)
+    seconds, pages = 0.0, 0
+    for key in network.keys:
+        site = network.build(key, base_urls[key])
+        for path, page in site.items():
+            if not path.startswith("/news/"):
+                continue
+            html = page.body.decode("utf-8")
+            started = time.perf_counter()
+            trafilatura.extract(html, include_comments=False)
+            seconds += time.perf_counter() - started
+            pages += 1
+        reset_caches()
+    return Measured("plain trafilatura, one process", pages, seconds, cpu_seconds=seconds,
+                    notes="extract(html, include_comments=False) on the same pages, pages in memory")
+
+
+def newsdesk_crawl(sources: Path, database_url: str, workdir: Path, label: str) -> Measured:
+    env = {**os.environ, **CRAWL_ENV, "DATABASE_URL": database_url, "NEWSDESK_DATA_DIR": str(workdir / "data"),
+           "NEWSDESK_CONFIG": str(workdir / "absent.toml")}
+    subprocess.run([PYTHON, "-m", "newsdesk", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    cpu_before = children_cpu()
+    started = time.monotonic()
+    process = subprocess.Popen([PYTHON, "-m", "newsdesk", "crawl", "--all", "--sources", str(sources)], cwd=ROOT,
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    with TreeMemory(process.pid) as memory:
+        _, stderr = process.communicate()
+    seconds = time.monotonic() - started
+    if process.returncode != 0:
+        raise SystemExit(f"newsdesk crawl failed ({process.returncode}): {stderr[-2000:]}")
+    from sqlalchemy import text
+
+    from storage.db import make_engine
+
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT count(*) FROM articles")).scalar()
+        fetched = connection.execute(text("SELECT coalesce(sum(pages_fetched), 0) FROM v_crawl_runs")).scalar()
+        stories = connection.execute(text("SELECT count(*) FROM stories WHERE member_count > 1")).scalar()
+    engine.dispose()
+    return Measured(label, int(fetched), seconds, children_cpu() - cpu_before, memory.peak_total, memory.peaks,
+                    notes=f"{stored} articles stored, {stories} syndicated stories formed")
+
+
+def trafilatura_cli(base_urls: dict, outlets: int, articles: int, workdir: Path) -> Measured:
+    from newsdesk.samplenet.generated import GeneratedNetwork
+
+    network = GeneratedNetwork(outlets, articles)
+    urls = workdir / "urls.txt"
+    with urls.open("w") as handle:
+        for key in network.keys:
+            for path in network.build(key, base_urls[key]):
+                if path.startswith("/news/"):
+                    handle.write(f"{base_urls[key]}{path}\n")
+    config = workdir / "trafilatura.cfg"
+    default = Path(__import__("trafilatura").__file__).parent / "settings.cfg"
+    text = default.read_text()
+    text = re.sub(r"(?m)^SLEEP_TIME = .*$", "SLEEP_TIME = 0", text)
+    text = re.sub(r"(?m)^SSRF_PROTECTION = .*$", "SSRF_PROTECTION = off", text)
+    config.write_text(text)
+    out = workdir / "trafilatura-out"
+    command = [str(Path(PYTHON).parent / "trafilatura"), "-i", str(urls), "-o", str(out), "--parallel", "8",
+               "--no-comments", "--config-file", str(config)]
+    cpu_before = children_cpu()
+    started = time.monotonic()
+    process = subprocess.Popen(command, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    with TreeMemory(process.pid) as memory:
+        _, stderr = process.communicate()
+    seconds = time.monotonic() - started
+    written = sum(1 for _ in out.rglob("*.txt")) if out.exists() else 0
+    return Measured("trafilatura command line", written, seconds, children_cpu() - cpu_before, memory.peak_total,
+                    memory.peaks, notes=f"-i urls.txt --parallel 8, SLEEP_TIME 0, SSRF_PROTECTION off; exit {process.returncode}")
+
+
+def fresh_postgres(server_url: str) -> tuple[str, callable]:
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from storage.db import make_engine
+
+    name = f"bench_throughput_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(server_url).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False), drop
+
+
+def report(results: list[Measured], server_speed: str, outlets: int, articles: int) -> str:
+    baseline = next(r for r in results if r.name.startswith("plain"))
+    lines = [f"network: {outlets} outlets x {articles} articles; server: {server_speed}",
+             f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB", "",
+             f"{'run':44} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'vs 1-core':>9} {'CPU':>5} {'peak RSS':>9}"]
+    for r in results:
+        lines.append(f"{r.name:44} {r.pages:6d} {r.seconds:8.1f} {r.pages_per_second:8.1f} "
+                     f"{r.pages_per_second / baseline.pages_per_second:8.2f}x {r.cpu_utilisation:5.0%} "
+                     f"{r.peak_rss_mb:7.0f}MB")
+    for r in results:
+        if r.notes:
+            lines.append(f"  {r.name}: {r.notes}")
+        for process, peak in sorted(r.peak_process_rss_mb.items(), key=lambda kv: -kv[1])[:4]:
+            lines.append(f"    peak {peak:6.0f} MB  {process}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.throughput")
+    parser.add_argument("--outlets", type=int, default=10)
+    parser.add_argument("--articles", type=int, default=500)
+    parser.add_argument("--postgres-url", default=os.environ.get("NEWSDESK_TEST_POSTGRES_URL"))
+    parser.add_argument("--skip-trafilatura-cli", action="store_true")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    workdir = Path(tempfile.mkdtemp(prefix="newsdesk-bench-"))
+    server, base_urls, sources = start_network(args.outlets, args.articles, workdir)
+    results: list[Measured] = []
+    try:
+        first = next(iter(base_urls.values()))
+        from newsdesk.samplenet.generated import GeneratedNetwork
+
+        sample_path = next(p for p in GeneratedNetwork(1, 1).build("gen000", first) if p.startswith("/news/"))
+        server_speed = wrk(first + sample_path)
+        results.append(plain_trafilatura(args.outlets, args.articles, base_urls))
+        results.append(newsdesk_crawl(sources, f"sqlite:///{workdir / 'bench.db'}", workdir, "newsdesk crawl, SQLite"))
+        if not args.skip_trafilatura_cli:
+            results.append(trafilatura_cli(base_urls, args.outlets, args.articles, workdir))
+        if args.postgres_url:
+            url, drop = fresh_postgres(args.postgres_url)
+            try:
+                results.append(newsdesk_crawl(sources, url, workdir, "newsdesk crawl, PostgreSQL"))
+            finally:
+                drop()
+    finally:
+        server.terminate()
+        server.wait(30)
+    print(report(results, server_speed, args.outlets, args.articles))
+    if args.json:
+        args.json.write_text(json.dumps({"server": server_speed, "results": [
+            {**asdict(r), "pages_per_second": r.pages_per_second, "cpu_utilisation": r.cpu_utilisation} for r in results
+        ]}, indent=2))
+    shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

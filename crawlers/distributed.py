@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 RUN_META = "newsdesk_run"
 PASS_META = "newsdesk_pass"  # a run's discovery pushed again after a worker died: a new pass
 HEARTBEAT_SECONDS = 2
-WORKER_TTL_SECONDS = 15
+WORKER_TTL_SECONDS = 8  # a worker silent this long is dead (it reports every 2 s)
 
 
 def worker_id() -> str:

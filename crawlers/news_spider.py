@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -38,6 +40,18 @@ NOT_ARTICLE_URL = re.compile(
 MAX_URL_LENGTH = 2000
 
 
+@dataclass
+class DiscoveryState:
+    """What this process has decided in one pass of a run: URLs requested, known, seen under
+    other forms, and what listings said about them. A distributed run that re-discovers after a
+    worker died starts a new pass, so its requests are not mistaken for ones already made."""
+
+    requested: set[str] = field(default_factory=set)
+    known_unchanged: set[str] = field(default_factory=set)
+    variants: dict[str, set[str]] = field(default_factory=dict)  # every URL met for one article
+    hints: dict[str, dict] = field(default_factory=dict)          # what listings said about it
+
+
 class NewsSpider(scrapy.Spider):
     source: SourceSpec
 
@@ -54,11 +68,9 @@ class NewsSpider(scrapy.Spider):
         spider.max_age = timedelta(days=spider.source.max_age_days or settings.getint("NEWSDESK_MAX_AGE_DAYS"))
         spider.allow = [re.compile(p) for p in spider.source.allow]
         spider.deny = [re.compile(p) for p in spider.source.deny]
-        spider.requested: set[str] = set()
-        spider.known_unchanged: set[str] = set()
-        spider.variants: dict[str, set[str]] = {}  # every URL met in this run for one article
+        spider.passes: dict[tuple, DiscoveryState] = {}
         spider.rejections: dict[str, tuple[int | None, str]] = {}
-        spider.hints: dict[str, dict] = {}  # what listings said about each requested article
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
 
     # --- discovery: mixins add their requests ---------------------------------------------------
@@ -98,8 +110,14 @@ class NewsSpider(scrapy.Spider):
             return "too_old"
         return None
 
-    def article_requests(self, candidates: Iterable[Candidate]) -> Iterator[scrapy.Request]:
+    def state(self, response: Response | None = None) -> DiscoveryState:
+        meta = response.meta if response is not None else {}
+        scope = (meta.get("newsdesk_run"), meta.get("newsdesk_pass"))
+        return self.passes.setdefault(scope, DiscoveryState())
+
+    def article_requests(self, candidates: Iterable[Candidate], response: Response | None = None) -> Iterator[scrapy.Request]:
         now = utcnow()
+        state = self.state(response)
         fresh: dict[str, Candidate] = {}
         for candidate in candidates:
             self.count("candidates")
@@ -108,27 +126,27 @@ class NewsSpider(scrapy.Spider):
                 self.count(f"skipped/{reason}")
                 continue
             key = canonical_url(candidate.url)
-            self.variants.setdefault(key, set()).add(candidate.url)
+            state.variants.setdefault(key, set()).add(candidate.url)
             # A URL found again in the same run is fetched once. One judged known and unchanged is
             # looked at again only if this listing says it was updated (a sitemap's lastmod after
             # a feed without dates).
-            if key in self.requested or key in fresh or (key in self.known_unchanged and candidate.updated is None):
+            if key in state.requested or key in fresh or (key in state.known_unchanged and candidate.updated is None):
                 self.count("skipped/seen_in_run")
-                self._complete_hints(key, candidate)
+                self._complete_hints(state, key, candidate)
                 continue
             fresh[key] = candidate
         to_fetch, known, rejected = self.known_urls.split(list(fresh.values()), now)
         self.count("skipped/rejected_before", len(rejected))
-        self.known_unchanged.update(canonical_url(c.url) for c in rejected)
+        state.known_unchanged.update(canonical_url(c.url) for c in rejected)
         for candidate in known:
             key = canonical_url(candidate.url)
-            if key not in self.known_unchanged:
-                self.known_unchanged.add(key)
+            if key not in state.known_unchanged:
+                state.known_unchanged.add(key)
                 self.count("skipped/known")
         for candidate in to_fetch:
             key = canonical_url(candidate.url)
-            self.requested.add(key)
-            hints = self.hints[key] = {"title": candidate.title, "via": candidate.via,
+            state.requested.add(key)
+            hints = state.hints[key] = {"title": candidate.title, "via": candidate.via,
                                        "published": candidate.published.isoformat() if candidate.published else None,
                                        "updated": candidate.updated.isoformat() if candidate.updated else None}
             yield scrapy.Request(
@@ -161,10 +179,10 @@ class NewsSpider(scrapy.Spider):
     def closed(self, reason: str) -> None:
         self.save_rejections()
 
-    def _complete_hints(self, key: str, candidate: Candidate) -> None:
+    def _complete_hints(self, state: DiscoveryState, key: str, candidate: Candidate) -> None:
         """A URL met again (a listing first, the feed later): what the feed knows (its dates) goes
         into the hints of the request already queued, which its callback has not read yet."""
-        hints = self.hints.get(key)
+        hints = state.hints.get(key)
         if hints is None:
             return
         for name, value in (("title", candidate.title), ("published", candidate.published), ("updated", candidate.updated)):
@@ -176,13 +194,24 @@ class NewsSpider(scrapy.Spider):
         """Count why an article was not fetched: robots.txt, an HTTP error, or the network."""
         if failure.check(HttpError):  # (an IgnoreRequest subclass: test it first)
             self.count(f"errors/http_{failure.value.response.status}")
-        elif failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage():
-            self.count("skipped/robots_disallowed")
         elif failure.check(IgnoreRequest):
-            return  # refused by a middleware that counted it already (private address, bad scheme)
+            message = failure.getErrorMessage()
+            if "robots.txt" in message:
+                self.count("skipped/robots_disallowed")
+            elif message == "max redirections reached":
+                self.count("errors/too_many_redirects")
+            elif "during decompression" in message:
+                self.count("dropped/too_large")
+            else:
+                return  # refused by a middleware that counted it already (private address, bad scheme)
         else:
             self.count(f"errors/download_{failure.type.__name__}")
         self.logger.info("article not fetched %s: %s", failure.request.url, failure.getErrorMessage())
+
+    def request_dropped(self, request, spider):
+        """A redirect back to a URL of the same chain: the scheduler drops it without an errback."""
+        if spider is self and request.url in request.meta.get("redirect_urls", ()):
+            self.count("errors/redirect_loop")
 
     def parse_article(self, response: Response, hints: dict):
         self.count("pages_fetched")
@@ -197,8 +226,9 @@ class NewsSpider(scrapy.Spider):
                 headers[name] = value.decode("latin-1")
         requested = list(response.meta.get("requested_urls", []))
         key = canonical_url(response.request.url)
-        requested += sorted(self.variants.get(key, ()))
-        self.hints.pop(key, None)
+        state = self.state(response)
+        requested += sorted(state.variants.get(key, ()))
+        state.hints.pop(key, None)
         requested += response.meta.get("redirect_urls", [])
         yield FetchedPage(
             source_key=self.source.key,

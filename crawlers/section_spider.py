@@ -24,7 +24,7 @@ class SectionSpider(NewsSpider):
         links = extractor.extract_links(response)
         self.count("section_links", len(links))
         yield from self.article_requests(
-            Candidate(url=link.url, title=link.text.strip() or None, via="section") for link in links
+            (Candidate(url=link.url, title=link.text.strip() or None, via="section") for link in links), response
         )
         if page < section.pages:
             next_href = response.css('link[rel="next"]::attr(href), a[rel="next"]::attr(href)').get()

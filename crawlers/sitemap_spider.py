@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import scrapy
 
 from crawlers.feeds import UnsafeXml
@@ -21,9 +23,10 @@ class NewsSitemapSpider(NewsSpider):
         return scrapy.Request(url, callback=self.parse_sitemap, errback=self.discovery_failed,
                               cb_kwargs={"depth": depth}, meta={"newsdesk_listing": True})
 
-    def parse_sitemap(self, response, depth: int = 0):
+    async def parse_sitemap(self, response, depth: int = 0):
         try:
-            sitemap = parse_sitemap(response.body)
+            # In a thread, as feeds are (crawlers/feed_spider.py): 50,000 entries take a second or two.
+            sitemap = await asyncio.to_thread(parse_sitemap, response.body)
         except UnsafeXml as exc:
             self.count("errors/unsafe_xml")
             self.logger.warning("refused sitemap %s: %s", response.url, exc)
@@ -41,7 +44,8 @@ class NewsSitemapSpider(NewsSpider):
             for child in sitemap.entries[:MAX_CHILD_SITEMAPS]:
                 yield self.sitemap_request(response.urljoin(child.url), depth + 1)
         elif sitemap.kind == "urlset":
-            yield from self.article_requests(sitemap.entries)
+            for request in self.article_requests(sitemap.entries, response):
+                yield request
         else:
             self.count("errors/sitemap_not_xml")
             self.logger.warning("%s is not a sitemap", response.url)

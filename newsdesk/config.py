@@ -99,7 +99,7 @@ class Settings(BaseSettings):
 
     # --- distributed ---------------------------------------------------------------------------
     redis_url: str | None = Field(default=None, description="Turns on scrapy-redis scheduling.")
-    worker_idle_seconds: int = Field(default=30, ge=1, description="A worker closes after this long with an empty queue.")
+    worker_idle_seconds: int = Field(default=60, ge=10, description="A worker closes after this long with an empty queue (longer than the 8 s it takes to notice a dead worker, so survivors are there to take its work).")
     fingerprint_ttl_hours: float = Field(default=48, gt=0, description="Redis request fingerprints of a run expire after this.")
 
     @field_validator("database_url")

@@ -62,9 +62,12 @@ class CrawlProcess:
 
 
 def launch(keys: list[str], *, trigger: str, sources_path: Path | None = None,
-           scrapy_settings: dict[str, str] | None = None, env: dict[str, str] | None = None) -> CrawlProcess:
+           scrapy_settings: dict[str, str] | None = None, env: dict[str, str] | None = None,
+           distributed: bool = False) -> CrawlProcess:
+    """Start the crawl process (or, distributed, the coordinator that seeds and follows workers)."""
     settings = get_settings()
-    command = [sys.executable, "-m", "newsdesk.crawl_process", "--trigger", trigger]
+    module = "newsdesk.distributed" if distributed else "newsdesk.crawl_process"
+    command = [sys.executable, "-m", module, "--trigger", trigger]
     if sources_path:
         command += ["--sources", str(sources_path)]
     for name, value in (scrapy_settings or {}).items():

@@ -163,7 +163,9 @@ def run_job(keys: list[str], trigger: str = "scheduled") -> int:
     keys = _crawlable(keys)
     if not keys:
         return 1
-    process = runner.launch(keys, trigger=trigger)
+    # With NEWSDESK_REDIS_URL the nightly crawl is distributed: this process seeds the shared queue
+    # and follows the `newsdesk worker`s; the run records are the same.
+    process = runner.launch(keys, trigger=trigger, distributed=bool(settings.redis_url))
     with _active_lock:
         _active[process.pid] = process
     logger.info("crawl of %s started (pid %s, %s)", ", ".join(keys), process.pid, trigger)

@@ -36,8 +36,15 @@ def check_html(body: bytes, content_type: str | None) -> None:
     head = body[:1024].lstrip()
     if head.startswith(_BINARY_SIGNATURES):
         raise Rejected("non_html", "binary content served as HTML")
-    if body[:4096].count(b"\x00") > 16:
+    if body[:4096].count(b"\x00") > 16 and not _wide_unicode(body, content_type):
         raise Rejected("non_html", "binary content (NUL bytes)")
+
+
+def _wide_unicode(body: bytes, content_type: str | None) -> bool:
+    """UTF-16/32, by BOM or header: text that is half NUL bytes (tests/test_faults_content.py
+    found such pages refused as binary before this check)."""
+    names = (read_bom(body)[0], http_content_type_encoding(content_type) if content_type else None)
+    return any(name and name.lower().replace("_", "-").startswith(("utf-16", "utf-32")) for name in names)
 
 
 def _codec(name: str | None) -> str | None:
@@ -59,11 +66,22 @@ def _decodes(body: bytes, encoding: str) -> str | None:
         return None
 
 
-def _looks_like_utf8(body: bytes) -> bool:
-    """Valid UTF-8 with multi-byte sequences: near-certain evidence that the page is UTF-8."""
+_MULTIBYTE_CHARACTER = re.compile(r"[^\x00-\x7f\ufffd]")
+
+
+def _as_utf8(body: bytes) -> str | None:
+    """The page decoded as UTF-8 if its bytes are UTF-8: valid multi-byte sequences are near-certain
+    evidence. A few stray invalid bytes (a character cut in a teaser, a Latin-1 byte pasted into a
+    template) become U+FFFD: sent to statistical detection instead, such a page had every accented
+    letter turned into mojibake ("Zürich" -> "ZÃ¼rich"; tests/test_faults_content.py)."""
     if body.isascii():
-        return False
-    return _decodes(body, "utf-8") is not None
+        return None
+    text = body.decode("utf-8", errors="replace")
+    stray = text.count("\ufffd")
+    if stray == 0:
+        return text
+    rare = stray <= max(8, len(text) // 1000)
+    return text if rare and len(_MULTIBYTE_CHARACTER.findall(text)) >= stray else None
 
 
 def _detect(body: bytes) -> str | None:
@@ -90,16 +108,20 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
         _codec(http_content_type_encoding(content_type) if content_type else None),
         _codec(match.group(1) if (match := _META_CHARSET.search(body[:8192])) else None),
     ]
+    utf8 = _as_utf8(body)
     for encoding in filter(None, declared):
-        if encoding in _SINGLE_BYTE and _looks_like_utf8(body):
-            # Declares a legacy single-byte charset but sends UTF-8: trust the bytes.
-            return body.decode("utf-8"), "utf-8"
+        if utf8 is not None and (encoding in _SINGLE_BYTE or encoding == "utf-8"):
+            # Declares a legacy single-byte charset but sends UTF-8, or declares UTF-8 and sends it
+            # with a few stray bytes: trust the bytes.
+            return utf8, "utf-8"
         text = _decodes(body, encoding)
         if text is not None:
             return text, encoding
 
-    if body.isascii() or _looks_like_utf8(body):
+    if body.isascii():
         return body.decode("utf-8"), "utf-8"
+    if utf8 is not None:
+        return utf8, "utf-8"
     detected = _detect(body)
     if detected:
         text = _decodes(body, detected)

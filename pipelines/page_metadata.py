@@ -185,9 +185,44 @@ def read_metadata(tree) -> PageMetadata:
     return meta
 
 
+# Control characters (tab, newline and carriage return excepted), raw or as character references.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CHARACTER_REFERENCE = re.compile(r"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10})")
+
+
+def _has_control_characters(text: str) -> bool:
+    if _CONTROL.search(text):
+        return True
+    for match in _CHARACTER_REFERENCE.finditer(text):
+        digits = match.group(1)
+        value = int(digits[1:], 16) if digits[0] in "xX" else int(digits)
+        if (value < 32 and value not in (9, 10, 13)) or value == 127:
+            return True
+    return False
+
+
+def _strip_control_characters(tree) -> None:
+    for element in tree.iter():
+        if element.text and _CONTROL.search(element.text):
+            element.text = _CONTROL.sub("", element.text)
+        if element.tail and _CONTROL.search(element.tail):
+            element.tail = _CONTROL.sub("", element.tail)
+        for name, value in element.attrib.items():
+            if _CONTROL.search(value):
+                element.attrib[name] = _CONTROL.sub("", value)
+
+
 def parse_tree(text: str):
     """The page parsed once, the way trafilatura parses it (its extraction depends on that parser's
-    view of the markup), for our metadata reading and its extraction alike. None if unparseable."""
+    view of the markup), for our metadata reading and its extraction alike. None if unparseable.
+
+    Control characters are taken out of the tree: one `&#7;` in an article's body made trafilatura
+    discard the whole page as `no_text` (tests/test_security.py). The tree is only walked
+    when the page has such a character, which is rare (walking costs about three parses).
+    """
     from trafilatura import load_html
 
-    return load_html(text)
+    tree = load_html(text)
+    if tree is not None and _has_control_characters(text):
+        _strip_control_characters(tree)
+    return tree

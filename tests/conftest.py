@@ -121,6 +121,29 @@ def env(monkeypatch, tmp_path: Path):
     dispose_engines()
 
 
+# --- Redis ----------------------------------------------------------------------------------------
+
+TEST_REDIS_DB = 13  # a database number of its own, emptied before and after each test
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    import redis
+
+    base = os.environ.get("NEWSDESK_TEST_REDIS_URL")
+    if not base:
+        _unavailable("NEWSDESK_TEST_REDIS_URL is not set")
+    url = base.rsplit("/", 1)[0] + f"/{TEST_REDIS_DB}" if base.count("/") >= 3 else f"{base}/{TEST_REDIS_DB}"
+    server = redis.Redis.from_url(url)
+    try:
+        server.flushdb()
+    except redis.RedisError as exc:
+        _unavailable(f"Redis at NEWSDESK_TEST_REDIS_URL is unreachable: {exc.__class__.__name__}")
+    yield url
+    server.flushdb()
+    server.close()
+
+
 # --- a postgres test that was skipped in CI is a failure ---------------------------------------
 
 _postgres_passed = 0

@@ -1,0 +1,127 @@
+"""Distributed crawling with real Redis, PostgreSQL and worker processes on the sample network."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from newsdesk.samplenet.server import sample_network
+from newsdesk.samplenet.site import manifest
+from pipelines.canonical_url import canonical_url
+from storage.db import make_engine
+from storage.models import Article, CrawlRun, CrawlRunWorker, Story
+from tests.crawl_helpers import crawl_environment
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
+
+
+def start_workers(count: int, env: dict) -> list[subprocess.Popen]:
+    return [subprocess.Popen([sys.executable, "-m", "newsdesk", "worker"], cwd=ROOT, env={**os.environ, **env},
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for _ in range(count)]
+
+
+def coordinate(env: dict, sources: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "newsdesk", "crawl", "--all", "--distributed", "--sources", str(sources)],
+                          cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True, timeout=150)
+
+
+def stored(database_url: str) -> list[Article]:
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        articles = list(session.scalars(select(Article)))
+    engine.dispose()
+    return articles
+
+
+@pytest.fixture
+def cluster(tmp_path, postgres_url, redis_url):
+    # Few downloads per worker and slightly slow pages: the work spreads over every worker.
+    # Idle close after 12 s: longer than the 8 s in which a dead worker is noticed, so that the
+    # survivors are still there to take the work it lost.
+    extra = {"NEWSDESK_REDIS_URL": redis_url, "NEWSDESK_WORKER_IDLE_SECONDS": "12", "NEWSDESK_CONCURRENT_REQUESTS": "2"}
+    with crawl_environment(tmp_path, postgres_url, **extra) as env, sample_network() as network:
+        sources = network.write_sources(tmp_path / "sources.yaml")
+        env["NEWSDESK_SOURCES"] = str(sources)  # workers load the same sources as the coordinator
+        yield env, network, sources, postgres_url
+
+
+def slow_down(network, seconds: float) -> None:
+    for site in network.sites.values():
+        for path, page in site.items():
+            if page.status == 200 and "html" in page.headers.get("Content-Type", "") and path != "/":
+                page.delay = seconds
+
+
+def test_three_workers_fetch_each_page_once_and_store_each_article_once(cluster):
+    env, network, sources, database_url = cluster
+    slow_down(network, 0.1)
+    workers = start_workers(3, env)
+    result = coordinate(env, sources)
+    codes = [w.wait(60) for w in workers]
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert codes == [0, 0, 0], [w.stderr.read()[-1500:] for w in workers]
+    m = manifest(network.base_urls)
+    # Every page fetched exactly once (the 500 page is retried by design, and counted apart).
+    # robots.txt is read by each worker for itself (at most once per site per worker).
+    retried = m["server_error"].split("/", 3)[-1]
+    repeated = {path: n for (key, path), n in network.requests.items()
+                if n > 1 and retried not in path and path != "/robots.txt"}
+    assert not repeated, repeated
+    assert all(n <= 3 for (key, path), n in network.requests.items() if path == "/robots.txt")
+    articles = stored(database_url)
+    urls = [a.canonical_url for a in articles]
+    assert len(urls) == len(set(urls))
+    expected = {canonical_url(u) for group in m["recent_articles"].values() for u in group}
+    assert set(urls) == expected
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        original = session.scalar(select(Article).where(Article.canonical_url == canonical_url(m["syndicated"]["original"])))
+        story = session.get(Story, original.story_id)
+        assert story.member_count == 3 and story.source_count == 3 and story.canonical_article_id == original.id
+        runs = session.scalars(select(CrawlRun)).all()
+        assert len(runs) == 4 and all(r.status == "succeeded" and r.trigger == "cli" for r in runs)
+        workers_seen = session.scalar(select(func.count(func.distinct(CrawlRunWorker.worker))))
+        assert workers_seen >= 2  # the work was shared
+        for run in runs:
+            parts = session.scalars(select(CrawlRunWorker).where(CrawlRunWorker.run_id == run.id)).all()
+            assert run.stats["newsdesk/pages_fetched"] == sum(p.stats.get("newsdesk/pages_fetched", 0) for p in parts)
+    engine.dispose()
+
+
+def test_a_worker_killed_mid_run_loses_nothing(cluster):
+    env, network, sources, database_url = cluster
+    slow_down(network, 0.4)  # the kill lands while work is in flight
+    workers = start_workers(3, env)
+    coordinator = subprocess.Popen([sys.executable, "-m", "newsdesk", "crawl", "--all", "--distributed", "--sources",
+                                    str(sources)], cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and sum(network.requests.values()) < 25:
+        time.sleep(0.2)
+    victim = workers[0]
+    victim.send_signal(signal.SIGKILL)
+    out, err = coordinator.communicate(timeout=150)
+    assert coordinator.returncode == 0, out[-3000:] + err[-3000:]
+    for worker in workers[1:]:
+        assert worker.wait(60) == 0
+    m = manifest(network.base_urls)
+    expected = {canonical_url(u) for group in m["recent_articles"].values() for u in group}
+    urls = Counter(a.canonical_url for a in stored(database_url))
+    assert set(urls) == expected and max(urls.values()) == 1  # nothing lost, nothing twice
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        runs = session.scalars(select(CrawlRun)).all()
+        assert all(r.status == "succeeded" for r in runs)
+        reseeded = [r for r in runs if r.stats.get("newsdesk/passes", 1) > 1]
+    engine.dispose()
+    assert reseeded or victim.returncode == -signal.SIGKILL  # the victim held work: its sources were re-discovered

@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     raw_page_retention_days: int = Field(default=180, ge=0, description="Older raw pages are pruned; 0 keeps them forever.")
 
     # --- logging -------------------------------------------------------------------------------
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(default="INFO", description="Level of run logs and long-running commands.")
     log_json: bool = Field(default=False, description="Write run logs as JSON lines.")
     log_retention_days: int = Field(default=30, ge=0, description="Run log files older than this are deleted; 0 keeps them.")
 
@@ -61,12 +61,12 @@ class Settings(BaseSettings):
     spider_modules: str = Field(default="crawlers.spiders", description="Comma-separated packages with hand-written spiders (sources' `kind:`).")
     contact: str = Field(default="https://github.com/newsdesk/newsdesk", description="Where site owners can reach the operator.")
     user_agent: str = Field(default="", description="Full User-Agent; by default built from the version and `contact`.")
-    download_timeout: int = Field(default=30, ge=1, le=600)
+    download_timeout: int = Field(default=30, ge=1, le=600, description="Seconds before a request is given up (then retried).")
     max_page_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, description="Pages larger than this are refused.")
-    concurrent_requests: int = Field(default=32, ge=1)
-    concurrent_requests_per_domain: int = Field(default=4, ge=1)
+    concurrent_requests: int = Field(default=32, ge=1, description="Downloads at once, all sites of a crawl process together.")
+    concurrent_requests_per_domain: int = Field(default=4, ge=1, description="Downloads at once from one site.")
     autothrottle: bool = Field(default=True, description="Adapt the delay to each site's response times (off only for benchmarks on loopback).")
-    autothrottle_target_concurrency: float = Field(default=2.0, gt=0)
+    autothrottle_target_concurrency: float = Field(default=2.0, gt=0, description="AutoThrottle aims at this many requests in flight per site.")
     download_delay: float = Field(default=0.25, ge=0, description="Base delay between requests to one domain, seconds.")
     retry_times: int = Field(default=3, ge=0, le=10, description="Retries of a failed request (5xx, 429, timeouts).")
     retry_backoff_seconds: float = Field(default=2.0, ge=0, description="Wait before the first retry; doubled each time.")
@@ -78,23 +78,23 @@ class Settings(BaseSettings):
 
     # --- extraction ----------------------------------------------------------------------------
     min_text_chars: int = Field(default=250, ge=1, description="Shorter bodies are dropped as `too_short`.")
-    extract_workers: int = Field(default=0, ge=0, description="Extraction processes; 0 = one per CPU core.")
+    extract_workers: int | None = Field(default=None, ge=0, description="Extraction processes; unset = one per CPU core; 0 = extract in the crawl process itself (one-core machines, one distributed worker per core).")
 
     # --- deduplication -------------------------------------------------------------------------
-    dedup_threshold: float = Field(default=0.5, gt=0, le=1, description="Estimated Jaccard similarity of shingles for syndicated copies.")
+    dedup_threshold: float = Field(default=0.5, gt=0, le=1, description="A copy from another source joins a story from this similarity (estimated share of the shorter text's word shingles found in the longer).")
     dedup_min_words: int = Field(default=120, ge=1, description="Bodies shorter than this (briefs) are only merged as exact copies.")
     dedup_revision_threshold: float = Field(default=0.9, gt=0, le=1, description="Same-source similarity above which a new URL is the same article (slug changed).")
-    dedup_num_perm: int = Field(default=128, ge=16, le=1024)
+    dedup_num_perm: int = Field(default=128, ge=16, le=1024, description="MinHash permutations per signature.")
     dedup_bands: int = Field(default=32, ge=1, description="LSH bands; must divide dedup_num_perm.")
-    dedup_shingle_words: int = Field(default=5, ge=1, le=20)
+    dedup_shingle_words: int = Field(default=5, ge=1, le=20, description="Words per shingle.")
 
     # --- scheduler -----------------------------------------------------------------------------
     timezone: str = Field(default="UTC", description="Time zone of cron expressions.")
     nightly_cron: str = Field(default="0 2 * * *", description="When all enabled sources are crawled.")
-    schedule_jitter_seconds: int = Field(default=300, ge=0)
-    misfire_grace_minutes: int = Field(default=60, ge=0)
-    shutdown_grace_seconds: int = Field(default=60, ge=0)
-    heartbeat_seconds: float = Field(default=5, gt=0)
+    schedule_jitter_seconds: int = Field(default=300, ge=0, description="Scheduled crawls start up to this much later, at random, to spread load.")
+    misfire_grace_minutes: int = Field(default=60, ge=0, description="A scheduled crawl missed by up to this much (scheduler down) still runs.")
+    shutdown_grace_seconds: int = Field(default=60, ge=0, description="On SIGTERM or timeout, running crawls get this long to close cleanly.")
+    heartbeat_seconds: float = Field(default=5, gt=0, description="How often a running crawl saves its counters and says it is alive.")
     stale_lock_minutes: float = Field(default=5, gt=0, description="A running crawl silent for this long has died.")
 
     # --- distributed ---------------------------------------------------------------------------
@@ -193,7 +193,7 @@ class Settings(BaseSettings):
 
     @property
     def effective_extract_workers(self) -> int:
-        return self.extract_workers or (os.cpu_count() or 1)
+        return self.extract_workers if self.extract_workers is not None else (os.cpu_count() or 1)
 
 
 _ENV_NAMES = {"database_url": "DATABASE_URL"}

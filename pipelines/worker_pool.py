@@ -66,14 +66,30 @@ class ExtractionPool:
             self._executor = None
 
 
-_shared: ExtractionPool | None = None
+class InlineExtraction:
+    """NEWSDESK_EXTRACT_WORKERS=0: extraction in the crawl process itself, no worker processes.
+
+    For a one-core machine, or for distributed crawling with one `newsdesk worker` per core, where
+    a separate process would only add its memory and the cost of sending pages to it.
+    """
+
+    users = 0
+
+    async def run(self, job: ExtractionJob):
+        return run_job(job)
+
+    def close(self) -> None:
+        pass
 
 
-def acquire(workers: int) -> ExtractionPool:
+_shared: ExtractionPool | InlineExtraction | None = None
+
+
+def acquire(workers: int) -> ExtractionPool | InlineExtraction:
     """The process's pool, shared by every crawler in it (one per source), created on first use."""
     global _shared
     if _shared is None:
-        _shared = ExtractionPool(workers)
+        _shared = InlineExtraction() if workers == 0 else ExtractionPool(workers)
     _shared.users += 1
     return _shared
 

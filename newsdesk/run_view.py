@@ -36,6 +36,20 @@ def dropped_by_reason(stats: dict) -> dict[str, int]:
             if k.startswith("newsdesk/dropped/")}
 
 
+# Skips that are routine, not a verdict on a page: already seen this run, stored before.
+ROUTINE_SKIPS = {"seen_in_run", "known", "rejected_before"}
+
+
+def not_stored(stats: dict) -> dict[str, int]:
+    """Why pages were not stored: dropped after fetching, or skipped before (routine skips aside)."""
+    reasons = dict(dropped_by_reason(stats))
+    for key, value in sorted(stats.items()):
+        name = key.removeprefix("newsdesk/skipped/")
+        if key.startswith("newsdesk/skipped/") and name not in ROUTINE_SKIPS and value:
+            reasons[name] = reasons.get(name, 0) + int(value)
+    return reasons
+
+
 def duration(run: CrawlRun, now: datetime | None = None) -> str:
     end = run.finished_at or now or utcnow()
     seconds = int((end - run.started_at).total_seconds())

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from newsdesk.cli import app, wide_console
 from newsdesk.cli.crawl import run_crawl
 from newsdesk.config import get_settings, mask_secrets
-from newsdesk.run_view import counters, dropped_by_reason
+from newsdesk.run_view import counters, not_stored
 from storage import migrate
 from storage.db import get_engine, session_factory
 from storage.models import Article, ArticleRevision, CrawlRun, Story
@@ -23,13 +23,15 @@ DEMO_ENV = {"NEWSDESK_DOWNLOAD_DELAY": "0", "NEWSDESK_RETRY_BACKOFF_SECONDS": "0
 def _summary(console, run_ids: list[int]) -> None:
     with session_factory()() as session:
         runs = session.scalars(select(CrawlRun).where(CrawlRun.id.in_(run_ids)).order_by(CrawlRun.id)).all()
-        table = Table(title="demo: per source", title_justify="left")
-        for column in ("source", "status", "pages", "new", "updated", "duplicates", "dropped (by reason)"):
+        table = Table(title="demo: per source and crawl", title_justify="left")
+        for column in ("crawl", "source", "status", "pages", "new", "updated", "duplicates", "not stored (why)"):
             table.add_column(column)
+        first_ids = {run.spider: run.id for run in sorted(runs, key=lambda r: r.id, reverse=True)}
         for run in runs:
             numbers = counters(run.stats)
-            reasons = ", ".join(f"{k} {v}" for k, v in dropped_by_reason(run.stats).items()) or "-"
-            table.add_row(run.spider, run.status, str(numbers["pages"]), str(numbers["new"]), str(numbers["updated"]),
+            reasons = ", ".join(f"{k} {v}" for k, v in not_stored(run.stats).items()) or "-"
+            table.add_row("1st" if first_ids[run.spider] == run.id else "2nd", run.spider, run.status,
+                          str(numbers["pages"]), str(numbers["new"]), str(numbers["updated"]),
                           str(numbers["duplicates"]), reasons)
         console.print(table)
         articles = session.scalar(select(func.count()).select_from(Article))

@@ -88,7 +88,8 @@ class NewsSpider(scrapy.Spider):
 
     def discovery_failed(self, failure):
         """Errback of feed/sitemap/section requests: count it; the run reports it as an error."""
-        if failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage():
+        message = failure.getErrorMessage()
+        if failure.check(IgnoreRequest) and "robots.txt" in message and "unreachable" not in message:
             self.count("skipped/robots_disallowed")
         self.count("errors/discovery")
         self.logger.warning("could not fetch %s: %s", failure.request.url, failure.getErrorMessage())
@@ -196,6 +197,8 @@ class NewsSpider(scrapy.Spider):
             self.count(f"errors/http_{failure.value.response.status}")
         elif failure.check(IgnoreRequest):
             message = failure.getErrorMessage()
+            if "robots.txt unreachable" in message:
+                return  # counted by the robots middleware (skipped/robots_unreachable)
             if "robots.txt" in message:
                 self.count("skipped/robots_disallowed")
             elif message == "max redirections reached":

@@ -53,6 +53,8 @@ def run_status(reason: str, stats: dict) -> tuple[str, str | None]:
         return "failed", f"{errors['storage']} articles could not be stored"
     discovery_errors = errors.get("discovery", 0)
     if discovery_errors and not stats.get("newsdesk/candidates") and not stats.get("newsdesk/feeds_not_modified"):
+        if stats.get("newsdesk/skipped/robots_unreachable"):
+            return "failed", "robots.txt unreachable (server error or no answer): the site was not crawled"
         return "failed", f"no article found: {discovery_errors} feed/sitemap/section fetches failed"
     return "succeeded", None
 

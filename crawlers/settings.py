@@ -54,6 +54,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Refuse private/loopback/metadata addresses and non-http(s) schemes before anything else.
     "crawlers.middlewares.PrivateNetworkGuardMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawlers.middlewares.UnreachableRobotsMiddleware": 100,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
 }
 

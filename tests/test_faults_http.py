@@ -117,7 +117,7 @@ def test_the_crawl_finishes_in_bounded_time_and_every_run_is_closed(crawled):
     assert len(runs) == 12
     assert all(run.finished_at is not None for run in runs)
     failed = {run.spider for run in runs if run.status != "succeeded"}
-    assert failed == {"feed_gone"}
+    assert failed == {"feed_gone", "robots_error", "robots_timeout"}
     assert crawled.crawl.outcome.code == 1  # a failed run makes `newsdesk crawl` exit 1
 
 
@@ -233,24 +233,27 @@ def test_a_source_with_one_feed_gone_succeeds_and_counts_the_missing_feed(crawle
     assert set(crawled.crawl.stored("feed_partly_gone")) == canonical(crawled.good["feed_partly_gone"])
 
 
-def test_robots_txt_answering_500_is_retried_then_the_site_is_crawled(crawled):
-    """robots.txt 500: Scrapy retries it, then treats the site as having no rules (it does not
-    apply RFC 9309's "5xx means disallow all"; see docs/reliability.md). The crawl goes on, the
-    article is stored, and the failure is visible in the run's stats."""
+def test_robots_txt_answering_500_keeps_the_crawler_away(crawled):
+    """robots.txt 500: retried, then, as RFC 9309 says of an unreachable robots.txt, nothing on
+    the site is fetched; the run counts why, and fails since its only site is out of reach."""
     assert crawled.robots_500.count("/robots.txt") == ATTEMPTS
     assert crawled.crawl.stat("robots_error", "robotstxt/response_status_count/500") == 1
-    assert crawled.crawl.run("robots_error").status == "succeeded"
-    assert set(crawled.crawl.stored("robots_error")) == canonical(crawled.good["robots_error"])
+    assert crawled.crawl.stat("robots_error", "newsdesk/skipped/robots_unreachable") >= 1
+    assert set(crawled.robots_500.paths()) == {"/robots.txt"}  # the feed itself was not fetched
+    assert crawled.crawl.run("robots_error").status == "failed"
+    assert "robots.txt unreachable" in crawled.crawl.run("robots_error").error
+    assert not crawled.crawl.stored("robots_error")
 
 
-def test_robots_txt_that_times_out_delays_the_site_then_it_is_crawled(crawled):
-    """robots.txt never answered: every request to the site waits for it; after the retries time
-    out Scrapy allows the site, and the article is stored. The timeout is counted."""
+def test_robots_txt_that_times_out_keeps_the_crawler_away(crawled):
+    """robots.txt never answered: after its retries time out, the site counts as unreachable."""
     assert crawled.robots_hang.count("/robots.txt") == ATTEMPTS
     stats = crawled.crawl.run("robots_timeout").stats
     assert stats["robotstxt/exception_count/<class 'scrapy.exceptions.DownloadTimeoutError'>"] == 1
-    assert crawled.crawl.run("robots_timeout").status == "succeeded"
-    assert set(crawled.crawl.stored("robots_timeout")) == canonical(crawled.good["robots_timeout"])
+    assert stats["newsdesk/skipped/robots_unreachable"] >= 1
+    assert set(crawled.robots_hang.paths()) == {"/robots.txt"}
+    assert crawled.crawl.run("robots_timeout").status == "failed"
+    assert not crawled.crawl.stored("robots_timeout")
 
 
 def test_the_reliability_doc_names_every_fault_test_and_only_real_ones():

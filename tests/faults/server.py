@@ -522,6 +522,10 @@ class FaultServer:
             return sum(1 for hit in self.hits if hit.url == path_or_url)
         return sum(1 for hit in self.hits if hit.path == path_or_url)
 
+    def paths(self) -> list[str]:
+        """Every path requested, in order."""
+        return [hit.path for hit in self.hits]
+
     def count_prefix(self, prefix: str) -> int:
         return sum(1 for hit in self.hits if hit.path.startswith(prefix))
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import psutil
 
-from bench.throughput import CRAWL_ENV, fresh_postgres, start_network
+from bench.throughput import CRAWL_ENV, crawl_totals, fresh_postgres, start_network
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -63,18 +63,11 @@ def one_configuration(workers: int, sources: Path, server_url: str, redis_url: s
             proc.wait(120)
         if coordinator.returncode != 0:
             raise SystemExit(f"distributed crawl failed: {coordinator.stderr[-2000:]}")
-        from sqlalchemy import text
-
-        from storage.db import make_engine
-
-        engine = make_engine(database_url)
-        with engine.connect() as connection:
-            pages = connection.execute(text("SELECT coalesce(sum(pages_fetched), 0) FROM v_crawl_runs")).scalar()
-            stored = connection.execute(text("SELECT count(*) FROM articles")).scalar()
-        engine.dispose()
+        totals = crawl_totals(database_url)
     finally:
         drop()
-    return {"workers": workers, "pages": int(pages), "stored": int(stored), "seconds": seconds,
+    pages = totals["fetched"]
+    return {"workers": workers, "pages": pages, "stored": totals["stored"], "seconds": seconds,
             "pages_per_second": pages / seconds, "redis_cpu_seconds": redis_cpu, "postgres_cpu_seconds": postgres_cpu}
 
 

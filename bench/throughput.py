@@ -165,18 +165,26 @@ def newsdesk_crawl(sources: Path, database_url: str, workdir: Path, label: str) 
     seconds = time.monotonic() - started
     if process.returncode != 0:
         raise SystemExit(f"newsdesk crawl failed ({process.returncode}): {stderr[-2000:]}")
+    totals = crawl_totals(database_url)
+    return Measured(label, totals["fetched"], seconds, children_cpu() - cpu_before, memory.peak_total, memory.peaks,
+                    notes=f"{totals['stored']} articles stored, {totals['syndicated']} syndicated stories formed")
+
+
+def crawl_totals(database_url: str) -> dict[str, int]:
+    """What a benchmark crawl left in its database: pages fetched, articles, syndicated stories."""
     from sqlalchemy import text
 
     from storage.db import make_engine
 
     engine = make_engine(database_url)
     with engine.connect() as connection:
-        stored = connection.execute(text("SELECT count(*) FROM articles")).scalar()
-        fetched = connection.execute(text("SELECT coalesce(sum(pages_fetched), 0) FROM v_crawl_runs")).scalar()
-        stories = connection.execute(text("SELECT count(*) FROM stories WHERE member_count > 1")).scalar()
+        totals = {
+            "stored": connection.execute(text("SELECT count(*) FROM articles")).scalar(),
+            "fetched": connection.execute(text("SELECT coalesce(sum(pages_fetched), 0) FROM v_crawl_runs")).scalar(),
+            "syndicated": connection.execute(text("SELECT count(*) FROM stories WHERE member_count > 1")).scalar(),
+        }
     engine.dispose()
-    return Measured(label, int(fetched), seconds, children_cpu() - cpu_before, memory.peak_total, memory.peaks,
-                    notes=f"{stored} articles stored, {stories} syndicated stories formed")
+    return {name: int(value) for name, value in totals.items()}
 
 
 def trafilatura_cli(base_urls: dict, outlets: int, articles: int, workdir: Path) -> Measured:

@@ -52,6 +52,15 @@ def assert_complete(database_url: str) -> Counter:
     return urls
 
 
+def launch_and_wait(keys, sources, database_url: str, articles: int):
+    """Start a crawl and return once it has stored `articles` articles (it is then mid-crawl)."""
+    process = runner.launch(keys, trigger="cli", sources_path=sources)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and stored_count(database_url) < articles:
+        time.sleep(0.2)
+    return process
+
+
 def stored_count(database_url: str) -> int:
     engine = make_engine(database_url)
     with engine.connect() as connection:
@@ -66,10 +75,7 @@ def test_kill_9_mid_crawl_then_rerun_loses_nothing_and_duplicates_nothing(tmp_pa
         slow_pages(network, 0.3)
         sources = network.write_sources(tmp_path / "sources.yaml")
         keys = [o.key for o in network.outlets]
-        process = runner.launch(keys, trigger="cli", sources_path=sources)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and stored_count(database_url) < 8:
-            time.sleep(0.2)
+        process = launch_and_wait(keys, sources, database_url, 8)
         os.killpg(process.popen.pid, signal.SIGKILL)  # the crawl and its extraction workers
         code = runner.follow(process, timeout_seconds=30)
         killed_runs = process.runs()
@@ -101,10 +107,7 @@ def test_postgresql_stopped_and_restarted_mid_crawl(tmp_path, postgres_url):
         slow_pages(network, 0.4)
         sources = network.write_sources(tmp_path / "sources.yaml")
         keys = [o.key for o in network.outlets]
-        process = runner.launch(keys, trigger="cli", sources_path=sources)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and stored_count(postgres_url) < 5:
-            time.sleep(0.2)
+        process = launch_and_wait(keys, sources, postgres_url, 5)
         try:
             pg_ctl("stop")
             time.sleep(4)  # articles arrive meanwhile: their writes are retried

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import typer
 from rich.table import Table
+from sqlalchemy import select
 
 from newsdesk.cli import app, wide_console
 from newsdesk.errors import UserError
 from newsdesk.run_view import counters, dropped_by_reason, duration, runs_table
 from storage import runs as runs_repo
 from storage.db import session_factory
-from storage.models import RUN_STATUSES, CrawlRun
+from storage.models import RUN_STATUSES, CrawlRun, CrawlRunWorker
 
 runs_app = typer.Typer(invoke_without_command=True, help="Recent crawl runs and their details.")
 app.add_typer(runs_app, name="runs")
@@ -66,6 +67,8 @@ def show(run_id: int = typer.Argument(..., help="Run ID (from `newsdesk runs`)."
         if run is None:
             raise UserError(f"no run {run_id} (see `newsdesk runs`)")
         source_key = run.source.key
+        workers = session.scalars(select(CrawlRunWorker).where(CrawlRunWorker.run_id == run_id)
+                                  .order_by(CrawlRunWorker.started_at)).all()
     stats = run.stats or {}
     console = wide_console()
     table = Table(title=f"run {run.id}: {source_key}", show_header=False, title_justify="left")
@@ -94,3 +97,13 @@ def show(run_id: int = typer.Argument(..., help="Run ID (from `newsdesk runs`)."
             for kind, count in values.items():
                 sub.add_row(kind, str(count))
             console.print(sub)
+    if workers:
+        sub = Table(title="workers (distributed run)", title_justify="left")
+        for column in ("worker", "pages", "new", "duplicates", "errors", "last report (UTC)", "finished"):
+            sub.add_column(column)
+        for worker in workers:
+            numbers = counters(worker.stats or {})
+            sub.add_row(worker.worker, str(numbers["pages"]), str(numbers["new"]), str(numbers["duplicates"]),
+                        str(numbers["errors"]), f"{worker.heartbeat_at:%H:%M:%S}",
+                        "yes" if worker.finished_at else "no (died or still running)")
+        console.print(sub)

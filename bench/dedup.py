@@ -14,8 +14,8 @@ scaling    Fills one database to each of --sizes stored articles (synthetic text
            largest size to the smallest. Issue target: ratio <= 1.5.
 all        Both.
 
-Exit codes: 0 done (targets are reported, not enforced), 2 bad arguments or the ground-truth
-file is absent (the precision benchmark is skipped).
+Exit codes: 0 done (targets are reported, not enforced), 1 the database failed, 2 bad arguments
+or the ground-truth file is absent (the precision benchmark is skipped).
 
 Example: python -m bench.dedup precision --grid --json /tmp/dedup-grid.json
 Example: python -m bench.dedup scaling --sizes 1000,10000,100000
@@ -34,19 +34,31 @@ import time
 import uuid
 from pathlib import Path
 
-from bench.dedup_syndication import GroundTruthMissing, build, load_originals
+from sqlalchemy.exc import OperationalError
+
+from bench.dedup_syndication import SPLICE_SHARE, GroundTruthMissing, build, load_originals
+from bench.dedup_variants import SCALING_VARIANTS, VARIANTS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The data is read where it lies, never copied into the repository (as bench/extraction.py).
 DEFAULT_DATA = Path(os.environ.get("NEWSDESK_BENCH_DATA",
                                    PROJECT_ROOT.parent / "shared" / "benchmarks" / "article-extraction"))
 TARGET_PRECISION, TARGET_RECALL, TARGET_RATIO = 0.99, 0.97, 1.5
+CANDIDATES = "SELECT candidates (dedup_bands GROUP BY)"
 # "With margin": what a recommended setting must reach on every seed.
 MARGIN_PRECISION, MARGIN_RECALL = 0.995, 0.98
 
 
 def _floats(value: str) -> list[float]:
     return [float(v) for v in value.split(",") if v.strip()]
+
+
+def _names(value: str) -> list[str]:
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    unknown = [n for n in names if n not in SCALING_VARIANTS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown variant {unknown[0]!r} (choose from {', '.join(SCALING_VARIANTS)})")
+    return names
 
 
 def _ints(value: str) -> list[int]:
@@ -74,6 +86,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                            help="syndication sets drawn with seeds seed..seed+K-1 (default: %(default)s)")
     precision.add_argument("--originals", type=int, metavar="N", help="use the first N usable bodies (default: all)")
     precision.add_argument("--briefs", type=int, metavar="N", help="briefs to add (default: half the originals)")
+    precision.add_argument("--splice-share", type=float, default=SPLICE_SHARE, metavar="F",
+                           help="largest share of a same-topic story spliced from the other (default: %(default)s)")
+    if VARIANTS:
+        precision.add_argument("--variant", choices=sorted(VARIANTS),
+                               help="try a proposed change to the dedup path (bench/dedup_variants.py)")
     precision.add_argument("--grid", action="store_true", help="try the grid below and recommend a setting")
     precision.add_argument("--grid-shingles", type=_ints, default=[3, 4, 5], metavar="LIST")
     precision.add_argument("--grid-bands", type=_ints, default=[16, 32, 64], metavar="LIST")
@@ -91,6 +108,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     scaling.add_argument("--sqlite-cache-mb", type=int, metavar="MB",
                          help="PRAGMA cache_size for the bench's connections (SQLite's default is 2 MB)")
     scaling.add_argument("--fill-batch", type=int, default=1000, metavar="N")
+    scaling.add_argument("--try", dest="try_variants", type=_names, default=[], metavar="LIST",
+                         help=f"after the largest size, measure again with each of these changes "
+                              f"(in order; 'analyze' stays): {', '.join(SCALING_VARIANTS)}")
 
     args = parser.parse_args(argv)
     if args.seeds < 1 or args.measure < 1:
@@ -132,7 +152,7 @@ def run_precision(args, report: dict) -> None:
 
     originals = load_originals(args.data / "ground-truth.json")[: args.originals]
     seeds = list(range(args.seed, args.seed + args.seeds))
-    sets = {seed: build(originals, seed, briefs=args.briefs) for seed in seeds}
+    sets = {seed: build(originals, seed, briefs=args.briefs, splice_share=args.splice_share) for seed in seeds}
     first = sets[seeds[0]]
     kinds = {k: sum(1 for i in first.items if i.kind == k) for k in ("original", "copy", "brief")}
     same_outlet = sum(1 for p in first.pairs if p["same_outlet"])
@@ -145,8 +165,8 @@ def run_precision(args, report: dict) -> None:
     databases, cache = DatabaseFactory(), SignatureCache()
     try:
         settings = base_settings(args)
-        results = [run(sets[seed], settings, seed=seed, databases=databases, signature_cache=cache) for seed in seeds]
-        print(f"\nsettings: {label(settings)}")
+        results = [run(sets[seed], settings, seed=seed, databases=databases, signature_cache=cache, variant=getattr(args, 'variant', None)) for seed in seeds]
+        print(f"\nsettings: {label(settings)}" + (f"; variant {args.variant}" if getattr(args, "variant", None) else ""))
         print_runs(results)
         print_false_pairs(results, args.show)
         report["precision"]["runs"] = [r.to_json() for r in results]
@@ -160,7 +180,7 @@ def run_precision(args, report: dict) -> None:
               f"(num_perm {settings.params.num_perm}, min words {settings.min_words})", flush=True)
         for number, (shingle, bands, threshold) in enumerate(combos, start=1):
             trial = settings_with(settings, threshold=threshold, shingle_words=shingle, bands=bands)
-            runs = [run(sets[seed], trial, seed=seed, databases=databases, signature_cache=cache) for seed in seeds]
+            runs = [run(sets[seed], trial, seed=seed, databases=databases, signature_cache=cache, variant=getattr(args, 'variant', None)) for seed in seeds]
             grid.append({"shingle_words": shingle, "bands": bands, "rows": trial.params.rows,
                          "threshold": threshold, **pooled(runs),
                          "per_seed": [{"seed": r.seed, "precision": r.precision, "recall": r.recall} for r in runs]})
@@ -178,7 +198,7 @@ def run_precision(args, report: dict) -> None:
               f"{pick['threshold']:g} ({pick['why']})")
         chosen = settings_with(settings, threshold=pick["threshold"], shingle_words=pick["shingle_words"],
                                bands=pick["bands"])
-        results = [run(sets[seed], chosen, seed=seed, databases=databases, signature_cache=cache) for seed in seeds]
+        results = [run(sets[seed], chosen, seed=seed, databases=databases, signature_cache=cache, variant=getattr(args, 'variant', None)) for seed in seeds]
         print(f"\nat the recommended setting: {label(chosen)}")
         print_runs(results)
         print_false_pairs(results, args.show)
@@ -201,6 +221,16 @@ def print_runs(results) -> None:
               f"{s['fp_pairs']:4d} {s['fn_pairs']:4d} {s['merged_stories']:6d} {s['split_groups']:5d}")
     print("  (pairs: items of one true story / of one stored story; merged: stories mixing true stories;"
           " split: true stories spread over several)")
+    print("  separation, scored without LSH: weakest true pair / strongest pair of different stories"
+          " (other outlets) / strongest brief pair")
+    for r in results:
+        sep = r.separation
+
+        def show(entry):
+            return f"{entry['score']:.3f} ({entry['a']} ~ {entry['b']})" if entry else "-"
+        print(f"  {r.seed:>8} {show(sep['weakest_true_pair'])} / {show(sep['strongest_other_story_cross_source'])}"
+              f" / {show(sep['strongest_brief_pair'])}; true pairs below threshold "
+              f"{sep['true_pairs_below_threshold']}, other-story pairs above {sep['other_story_pairs_above_threshold']}")
 
 
 def _pair_line(f: dict) -> str:
@@ -263,7 +293,8 @@ def recommend(grid: list[dict], current) -> dict | None:
     p = current.params
     for row in plateau:
         if (row["shingle_words"], row["bands"], row["threshold"]) == (p.shingle_words, p.bands, current.threshold):
-            return dict(row, why="the current defaults sit inside a plateau that meets the targets with margin")
+            return dict(row, why="the settings under test (newsdesk's defaults unless options changed them) "
+                                 "sit inside a plateau that meets the targets with margin")
 
     def worst_f1(row):
         return 2 * row["min_precision"] * row["min_recall"] / (row["min_precision"] + row["min_recall"])
@@ -292,9 +323,9 @@ def run_scaling(args, report: dict) -> None:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         url = make_url(server).set(database=name).render_as_string(hide_password=False)
 
-        def drop():
+        def drop(database=name):
             with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
             admin.dispose()
         if not args.keep_database:
             cleanup.append(drop)
@@ -345,20 +376,42 @@ def run_scaling(args, report: dict) -> None:
                 engine, corpus, settings, source_ids, next_index=next_index, stored_indices=before,
                 count=args.measure, seed=args.seed, profile=profile)
             summary = batch.summary()
-            stored += summary["inserts"] - summary["by_kind"].get("refetch", {}).get("count", 0)
+            facts = scaling.database_facts(engine)
+            stored = facts["articles"]
             stage = {"stored": size, "fill_seconds": round(filled, 1), **summary,
                      "statements_ms_per_insert": {k: 1000 * v / summary["inserts"]
                                                   for k, v in sorted(profile.seconds.items(), key=lambda kv: -kv[1])},
                      "statement_calls": dict(profile.calls),
-                     "candidate_plan": scaling.explain_candidates(engine, profile),
-                     **scaling.database_facts(engine)}
+                     "candidate_plan": scaling.explain_candidates(engine, profile), **facts}
             out["stages"].append(stage)
         out["fill_seconds_total"] = round(fill_total, 1)
+        out["variants"] = []
+        for variant in args.try_variants:
+            undo = SCALING_VARIANTS[variant](engine)
+            if undo is None:
+                out["variants"].append({"variant": variant, "skipped": f"not for {engine.dialect.name}"})
+                continue
+            profile.reset()
+            batch, next_index = scaling.measure(
+                engine, corpus, settings, source_ids, next_index=next_index, stored_indices=next_index,
+                count=args.measure, seed=args.seed + len(out["variants"]) + 1, profile=profile)
+            plan = scaling.explain_candidates(engine, profile)  # before the undo: the plan it ran with
+            undo()
+            summary = batch.summary()
+            out["variants"].append({
+                "variant": variant, "stored": scaling.database_facts(engine)["articles"], **summary,
+                "statements_ms_per_insert": {k: 1000 * v / summary["inserts"] for k, v in profile.seconds.items()},
+                "candidate_plan": plan,
+            })
         engine.dispose()
         print_scaling(out)
     finally:
         for step in cleanup:
-            step()
+            try:
+                step()
+            except Exception as exc:  # noqa: BLE001 - say what is left behind, keep the first error
+                print(f"bench.dedup: could not remove the bench database ({type(exc).__name__}); "
+                      f"drop it by hand: {shown}", file=sys.stderr)
 
 
 def check_fill(corpus, settings, count: int = 200) -> str:
@@ -416,6 +469,23 @@ def print_scaling(out: dict) -> None:
     print(f"\ncandidate query plan at {last['stored']}:")
     for line in last["candidate_plan"]:
         print(f"  {line}")
+    if out.get("variants"):
+        print(f"\nchanges tried at the largest size (same database), against the first size's {first['mean_ms']:.2f} ms:")
+        print(f"  {'variant':<20} {'stored':>7} {'mean ms':>8} {'p50':>6} {'p95':>6} {'candidates ms':>13} {'ratio':>6}")
+        print(f"  {'(unchanged)':<20} {last['stored']:>7} {last['mean_ms']:>8.2f} {last['p50_ms']:>6.2f} "
+              f"{last['p95_ms']:>6.2f} {last['statements_ms_per_insert'].get(CANDIDATES, 0):>13.3f} {ratio:>6.2f}")
+        for v in out["variants"]:
+            if "skipped" in v:
+                print(f"  {v['variant']:<20} skipped: {v['skipped']}")
+                continue
+            v["ratio_mean"] = v["mean_ms"] / first["mean_ms"]
+            print(f"  {v['variant']:<20} {v['stored']:>7} {v['mean_ms']:>8.2f} {v['p50_ms']:>6.2f} {v['p95_ms']:>6.2f} "
+                  f"{v['statements_ms_per_insert'].get(CANDIDATES, 0):>13.3f} {v['ratio_mean']:>6.2f}")
+        for v in out["variants"]:
+            if v.get("candidate_plan"):
+                print(f"\ncandidate query plan with {v['variant']}:")
+                for line in v["candidate_plan"]:
+                    print(f"  {line[:160]}")
     if last.get("bands_index_mb"):
         print(f"dedup_bands b-trees at {last['stored']} (MB): {last['bands_index_mb']}")
 
@@ -443,6 +513,9 @@ def main(argv: list[str] | None = None) -> int:
     except GroundTruthMissing as exc:
         print(f"bench.dedup: skipped: no ground truth at {exc}", file=sys.stderr)
         return 2
+    except OperationalError as exc:
+        print(f"bench.dedup: the database failed: {str(exc.orig or exc).splitlines()[0]}", file=sys.stderr)
+        return 1
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")

@@ -18,10 +18,12 @@ from itertools import combinations
 from math import comb
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bench.dedup_syndication import Item, SyndicationSet
+from bench.dedup_variants import VARIANTS
 from pipelines.article_writer import ArticleWriter, DedupSettings
 from pipelines.signatures import (
     Signature,
@@ -70,7 +72,7 @@ class SignatureCache:
         self._cache: dict[tuple[int, int, str], Signature] = {}
 
     def get(self, item: Item, params: SignatureParams) -> Signature:
-        key = (params.num_perm, params.shingle_words, item.key)
+        key = (params.num_perm, params.shingle_words, item.text)  # item keys repeat across seeds
         if key not in self._cache:
             self._cache[key] = signature(item.text, params)
         return self._cache[key]
@@ -125,6 +127,7 @@ class RunResult:
     seconds: float
     false_positives: list[dict] = field(default_factory=list)
     false_negatives: list[dict] = field(default_factory=list)
+    separation: dict = field(default_factory=dict)
 
     @property
     def fp_pairs(self) -> int:
@@ -148,7 +151,7 @@ class _CandidateCount:
 
 
 def store_all(engine, dataset: SyndicationSet, settings: DedupSettings,
-              signatures: dict[str, Signature]) -> dict[str, Decision]:
+              signatures: dict[str, Signature], variant: str | None = None) -> dict[str, Decision]:
     with Session(engine) as session, session.begin():
         rows = [Source(key=o.key, name=o.name, homepage=f"https://{o.host}/", discovery="feeds")
                 for o in dataset.outlets]
@@ -157,6 +160,8 @@ def store_all(engine, dataset: SyndicationSet, settings: DedupSettings,
         source_ids = {row.key: row.id for row in rows}
     stats = _CandidateCount()
     writer = ArticleWriter(settings, stats)
+    if variant:
+        VARIANTS[variant](writer)
     matches: dict[str, object] = {}
     for pass_ in (writer.exact, writer.near):  # bench instrumentation: which stored article matched
         def recording(*args, _find=pass_.find, **kwargs):
@@ -184,14 +189,14 @@ def store_all(engine, dataset: SyndicationSet, settings: DedupSettings,
 
 
 def run(dataset: SyndicationSet, settings: DedupSettings, *, seed: int, databases: DatabaseFactory,
-        signature_cache: SignatureCache) -> RunResult:
+        signature_cache: SignatureCache, variant: str | None = None) -> RunResult:
     started = time.perf_counter()
     params = settings.params
     signatures = {item.key: signature_cache.get(item, params) for item in dataset.items}
     path = databases.fresh()
     engine = make_engine(f"sqlite:///{path}")
     try:
-        decisions = store_all(engine, dataset, settings, signatures)
+        decisions = store_all(engine, dataset, settings, signatures, variant)
         with Session(engine) as session:
             story_of_article = dict(session.execute(select(Article.id, Article.story_id)).all())
     finally:
@@ -235,17 +240,19 @@ def run(dataset: SyndicationSet, settings: DedupSettings, *, seed: int, database
         else:
             facts["why"] = "would match, but each joined another story (arrival order)"
         fns.append(facts)
+    separation = separation_of(dataset, signatures, settings)
     fps.sort(key=lambda f: -f["score"])
     fns.sort(key=lambda f: f["score"])
     return RunResult(
         seed=seed,
         settings={"threshold": settings.threshold, "shingle_words": params.shingle_words,
                   "bands": params.bands, "rows": params.rows, "num_perm": params.num_perm,
-                  "min_words": settings.min_words, "revision_threshold": settings.revision_threshold},
+                  "min_words": settings.min_words, "revision_threshold": settings.revision_threshold,
+                  "variant": variant},
         items=dict(Counter(item.kind for item in dataset.items)),
         outcomes=dict(Counter(d.outcome for d in decisions.values())),
         seconds=round(time.perf_counter() - started, 2),
-        false_positives=fps, false_negatives=fns,
+        false_positives=fps, false_negatives=fns, separation=separation,
         **result,
     )
 
@@ -287,4 +294,48 @@ def score(items: list[Item], story: dict[str, int]) -> dict:
         "merged_stories": sum(1 for m in members_of_story.values() if len({i.group for i in m}) > 1),
         "split_groups": sum(1 for m in members_of_group.values() if len({story[i.key] for i in m}) > 1),
         "fp_list": fp_list, "fn_list": fn_list,
+    }
+
+
+def separation_of(dataset: SyndicationSet, signatures: dict[str, Signature], settings: DedupSettings) -> dict:
+    """How far apart the two sides are, LSH aside: the weakest score between items of one story,
+    the strongest between different stories (long texts), and between briefs.
+
+    Scores every pair of items at once (numpy), with the production formula
+    (containment from the estimated Jaccard similarity)."""
+    items = dataset.items
+    hashes = np.stack([signatures[i.key].hashvalues for i in items])
+    counts = np.array([signatures[i.key].shingle_count for i in items], dtype=float)
+    equal = np.zeros((len(items), len(items)))
+    for row in range(len(items)):  # row by row: the full cube would take len^2 x num_perm bytes
+        equal[row] = (hashes == hashes[row]).mean(axis=1)
+    overlap = equal * (counts[:, None] + counts[None, :]) / (1 + equal)
+    smaller = np.maximum(np.minimum(counts[:, None], counts[None, :]), 1)
+    scores = np.minimum(1.0, overlap / smaller)
+    groups = np.array([i.group for i in items])
+    outlets = np.array([i.outlet for i in items])
+    long = np.array([i.words >= settings.min_words for i in items])
+    briefs = np.array([i.kind == "brief" for i in items])
+    upper = np.triu(np.ones_like(scores, dtype=bool), k=1)
+    same = groups[:, None] == groups[None, :]
+    both_long = long[:, None] & long[None, :]
+    cross_source = outlets[:, None] != outlets[None, :]
+
+    def extreme(mask, pick):
+        if not mask.any():
+            return None
+        values = np.where(mask, scores, np.nan)
+        index = np.unravel_index(pick(values), values.shape)
+        a, b = items[index[0]], items[index[1]]
+        return {"score": round(float(scores[index]), 3), "a": a.key, "b": b.key,
+                "same_outlet": a.outlet == b.outlet}
+
+    different = upper & ~same & both_long
+    return {
+        "weakest_true_pair": extreme(upper & same & both_long, np.nanargmin),
+        "strongest_other_story": extreme(different, np.nanargmax),
+        "strongest_other_story_cross_source": extreme(different & cross_source, np.nanargmax),
+        "strongest_brief_pair": extreme(upper & briefs[:, None] & briefs[None, :], np.nanargmax),
+        "true_pairs_below_threshold": int((upper & same & both_long & (scores < settings.threshold)).sum()),
+        "other_story_pairs_above_threshold": int((different & cross_source & (scores >= settings.threshold)).sum()),
     }

@@ -83,23 +83,31 @@ class SyntheticCorpus:
         source = int(rng.integers(self.sources))
         target = int(rng.integers(300, 801))
         lines = list(self.boilerplate[source][:1])
-        series = index % 100 == 99
-        if series:
+        if index % 100 == 99:  # a templated series: a fixed block, then a new part
             number = (index // 100) % len(self.series_template)
             source = self.series_source[number]
             lines = [self.series_template[number]]
             target = int(rng.integers(250, 400))
+        # All the words at once: numpy per sentence would cost more than the rest of the fill.
+        words = self._words(rng, target + 30, topic)
+        lengths = rng.integers(8, 28, size=len(words) // 8 + 1)
+        per_paragraph = rng.integers(2, 6, size=len(lengths))
         stock = list(rng.choice(self.topic_stock[topic], size=int(rng.integers(1, 4)), replace=False))
-        written = 0
-        while written < target:
-            paragraph = [self._sentence(rng, topic) for _ in range(int(rng.integers(2, 6)))]
-            if stock and rng.random() < 0.4:
-                paragraph.insert(int(rng.integers(len(paragraph))), stock.pop())
-            line = " ".join(paragraph)
-            written += count_words(line)
-            lines.append(line)
+        stock_at = set(rng.choice(len(lengths), size=len(stock), replace=False).tolist())
+        paragraph: list[str] = []
+        position = sentence = 0
+        while position < target:
+            chunk = words[position:position + lengths[sentence]]
+            position += len(chunk)
+            paragraph.append(chunk[0].capitalize() + " " + " ".join(chunk[1:]) + ".")
+            if sentence in stock_at and stock:
+                paragraph.append(stock.pop())
+            if len(paragraph) >= per_paragraph[sentence] or position >= target:
+                lines.append(" ".join(paragraph))
+                paragraph = []
+            sentence += 1
         lines.extend(self.boilerplate[source][1:])
-        title = self._sentence(rng, topic, low=6, high=11).rstrip(".")
+        title = " ".join(words[-8:]).capitalize()
         return source, f"https://source{source}.example/t{topic}/{index}", title, "\n".join(lines)
 
     def syndicated_copy(self, index: int, rng: np.random.Generator) -> tuple[int, str, str, str]:
@@ -193,6 +201,11 @@ def bulk_fill(engine, corpus: SyntheticCorpus, indices: range, settings: DedupSe
             conn.execute(insert(DedupSignature), signatures)
             if bands:
                 conn.execute(insert(DedupBand), bands)
+    if engine.dialect.name == "postgresql":  # ids were given explicitly: move the sequences past them
+        with engine.begin() as conn:
+            for table in ("articles", "stories"):
+                conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                     f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)")
 
 
 def write_through_article_writer(engine, corpus, indices, settings, source_ids) -> None:
@@ -334,24 +347,27 @@ def percentile(sorted_values: list[float], pct: float) -> float:
 
 
 EXPECTED = {"new": "new", "copy": "duplicate", "brief": "new", "refetch": "unchanged"}
+WARMUP = 60
 MIX = (("new", 0.75), ("copy", 0.15), ("brief", 0.05), ("refetch", 0.05))
 
 
 def measure(engine, corpus: SyntheticCorpus, settings: DedupSettings, source_ids: list[int], *,
             next_index: int, stored_indices: int, count: int, seed: int,
-            profile: StatementProfile) -> tuple[MeasuredBatch, int]:
+            profile: StatementProfile, warmup: int = WARMUP) -> tuple[MeasuredBatch, int]:
     """Write ``count`` articles through ArticleWriter, each in its own transaction, timed.
 
     New articles take the next corpus indices (and stay stored, like everything written here);
-    copies and re-fetches pick a stored corpus article at random. Returns the next free index.
+    copies and re-fetches pick a stored corpus article at random. The first ``warmup`` writes
+    (the same mix) are not timed: they fill SQLAlchemy's statement cache and the page cache after
+    the bulk fill, at every size alike. Returns the next free index.
     """
     rng = np.random.default_rng((seed, next_index))
-    kinds = rng.choice([k for k, _ in MIX], size=count, p=[p for _, p in MIX])
+    kinds = list(rng.choice([k for k, _ in MIX], size=warmup + count, p=[p for _, p in MIX]))
     recorder = _Recorder()
     writer = ArticleWriter(settings, recorder)
     batch = MeasuredBatch()
-    profile.enabled = True
     for number, kind in enumerate(kinds):
+        profile.enabled = number >= warmup
         if kind == "new":
             source, url, title, body = corpus.article(next_index)
             published = T0 + timedelta(minutes=next_index)
@@ -382,8 +398,9 @@ def measure(engine, corpus: SyntheticCorpus, settings: DedupSettings, source_ids
         finally:
             session.close()
         done = time.perf_counter()
-        batch.samples.append(Sample(kind, write.outcome, done - signed, done - written, signed - started,
-                                    recorder.candidates))
+        if number >= warmup:
+            batch.samples.append(Sample(kind, write.outcome, done - signed, done - written, signed - started,
+                                        recorder.candidates))
     profile.enabled = False
     return batch, next_index
 

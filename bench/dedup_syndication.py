@@ -28,6 +28,9 @@ MIN_ORIGINAL_WORDS = 150
 # wire items whole.
 MIN_CUT_WORDS = 150
 MIN_CUT_SHARE = 0.5
+# A same-topic story shares at most this share of its words with the other (a quoted statement,
+# a background paragraph).
+SPLICE_SHARE = 0.25
 
 T0 = datetime(2019, 11, 12, 6, 0, tzinfo=UTC)
 
@@ -162,7 +165,9 @@ def headline_from(url: str, body: str) -> str:
         words = [w for w in re.split(r"[-_]+", segment) if w.isalpha()]
         if len(words) >= 3:
             return " ".join(words).capitalize()
-    return " ".join(body.split()[:10]).rstrip(",.;:")
+    # Ten words, or 40 characters of a text written without spaces (Japanese, Chinese).
+    opening = " ".join(body.split()[:10])
+    return (opening if len(opening) <= 90 else body[:40]).rstrip(",.;:")
 
 
 def content_words(text: str) -> set[str]:
@@ -311,13 +316,23 @@ def topic_pairs(originals: list[Original], count: int) -> list[tuple[int, int, f
     return pairs
 
 
-def splice_passage(rng: random.Random, donor: str, into: str) -> tuple[str, int]:
+def splice_passage(rng: random.Random, donor: str, into: str, max_share: float) -> tuple[str, int]:
     """Put two or three consecutive sentences of ``donor`` into ``into`` as a paragraph of its
-    own: the background passage or quoted statement that two reports of one topic share."""
+    own: the background passage or quoted statement that two reports of one topic share.
+
+    The passage is at most ``max_share`` of the receiving story (fewer sentences when they are
+    long): a story that is half another one's text is a rewrite, not a different story."""
     donor_sentences = sentences(" ".join(paragraphs(donor)[1:]) or donor)
+    limit = max_share * count_words(into)
     size = min(len(donor_sentences), rng.randint(2, 3))
     start = rng.randrange(0, len(donor_sentences) - size + 1)
     passage = " ".join(donor_sentences[start:start + size])
+    while size > 1 and count_words(passage) > limit:
+        size -= 1
+        passage = " ".join(donor_sentences[start:start + size])
+    if count_words(passage) > limit:
+        words = passage.split()
+        passage = " ".join(words[: max(1, int(limit))])
     lines = paragraphs(into)
     lines.insert(rng.randint(1, len(lines) - 1), passage)
     return "\n".join(lines), count_words(passage)
@@ -352,7 +367,8 @@ class SyndicationSet:
 
 
 def build(originals: list[Original], seed: int, *, briefs: int | None = None,
-          outlets: int = 36, topic_pair_share: float = 0.4) -> SyndicationSet:
+          outlets: int = 36, topic_pair_share: float = 0.4,
+          splice_share: float = SPLICE_SHARE) -> SyndicationSet:
     """Originals, 1-3 copies each at other outlets, spliced same-topic pairs and briefs, shuffled
     into the order a crawl might deliver them."""
     rng = random.Random(seed)
@@ -364,7 +380,7 @@ def build(originals: list[Original], seed: int, *, briefs: int | None = None,
     pairs = []
     for i, j, similarity in topic_pairs(originals, int(len(originals) * topic_pair_share / 2)):
         a, b = (i, j) if rng.random() < 0.5 else (j, i)
-        bodies[b], spliced = splice_passage(rng, bodies[a], bodies[b])
+        bodies[b], spliced = splice_passage(rng, bodies[a], bodies[b], splice_share)
         same_outlet = rng.random() < 0.5
         if same_outlet:
             home[b] = home[a]

@@ -84,8 +84,8 @@ class Settings(BaseSettings):
     dedup_threshold: float = Field(default=0.5, gt=0, le=1, description="A copy from another source joins a story from this similarity (estimated share of the shorter text's word shingles found in the longer).")
     dedup_min_words: int = Field(default=120, ge=1, description="Bodies shorter than this (briefs) are only merged as exact copies.")
     dedup_revision_threshold: float = Field(default=0.9, gt=0, le=1, description="Same-source similarity above which a new URL is the same article (slug changed).")
-    dedup_num_perm: int = Field(default=128, ge=16, le=1024, description="MinHash permutations per signature.")
-    dedup_bands: int = Field(default=32, ge=1, description="LSH bands; must divide dedup_num_perm.")
+    dedup_num_perm: int = Field(default=256, ge=16, le=1024, description="MinHash permutations per signature.")
+    dedup_bands: int = Field(default=64, ge=1, description="LSH bands; must divide dedup_num_perm.")
     dedup_shingle_words: int = Field(default=5, ge=1, le=20, description="Words per shingle.")
 
     # --- scheduler -----------------------------------------------------------------------------

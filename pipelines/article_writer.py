@@ -135,6 +135,7 @@ class ArticleWriter:
         if match is not None and match.kind == COPY and match.story_id is not None:
             article = session.get(Article, article_id)
             stories.join_story(session, article, match.story_id, match.score, self.similarity(session))
+            stories.merge_into(session, match.story_id, match.also_stories, self.similarity(session))
             self.stats.inc_value("newsdesk/stories_joined")
             return repo.ArticleWrite(DUPLICATE, article_id)
         stories.new_singleton_story(session, article_id, data.title, data.published_at,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipelines.article_writer import ArticleWriter
@@ -76,6 +76,9 @@ def rebuild(sessions: sessionmaker[Session], writer: ArticleWriter, *,
                 outcome[_place(session, writer, row.id)] += 1
                 advance("stories")
         after = (batch[-1].moment, batch[-1].id)
+    # Every band key changed at once: fresh statistics, or the planner guesses (and guesses wrong).
+    with sessions.begin() as session:
+        session.execute(text("ANALYZE"))
     return outcome
 
 

@@ -16,3 +16,7 @@ class Match:
     story_id: int | None
     score: float
     pass_name: str
+    # Other stories the article matches as well: two copies stored before their original, that
+    # did not match each other, are each a story of their own; the original joins one and brings
+    # the other along, so arrival order cannot leave one story split in two.
+    also_stories: tuple[int, ...] = ()

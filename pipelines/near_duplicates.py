@@ -13,6 +13,8 @@ stored article's text, it needs a stricter score (NEWSDESK_DEDUP_REVISION_THRESH
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy.orm import Session
 
 from pipelines.dedup_types import COPY, REVISION, Match
@@ -43,6 +45,7 @@ class NearDuplicatePass:
         found = candidates(session, keys)
         self.stats.inc_value("newsdesk/dedup/candidates", len(found))
         best: Match | None = None
+        matched_stories: set[int] = set()
         for candidate in found:
             if self.is_brief(candidate.word_count):
                 continue
@@ -51,11 +54,17 @@ class NearDuplicatePass:
             needed = self.revision_threshold if same_source else self.threshold
             if score < needed:
                 continue
+            if candidate.story_id is not None:
+                matched_stories.add(candidate.story_id)
             kind = REVISION if same_source else COPY
             # A same-source match wins: the article itself, re-published, comes before its copies.
             rank = (kind == REVISION, score)
             if best is None or rank > (best.kind == REVISION, best.score):
                 best = Match(kind, candidate.article_id, candidate.story_id, round(score, 4), self.name)
         if best is not None:
+            others = tuple(sorted(matched_stories - {best.story_id}))
+            best = replace(best, also_stories=others) if best.kind == COPY else best
             self.stats.inc_value(f"newsdesk/dedup/near_{best.kind}")
+            if best.also_stories:
+                self.stats.inc_value("newsdesk/dedup/stories_merged", len(best.also_stories))
         return best

@@ -22,9 +22,9 @@ SEED = 20261128  # fixed: signatures must be comparable across processes, machin
 
 @dataclass(frozen=True)
 class SignatureParams:
-    num_perm: int = 128
+    num_perm: int = 256
     shingle_words: int = 5
-    bands: int = 32
+    bands: int = 64
 
     @property
     def rows(self) -> int:

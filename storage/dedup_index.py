@@ -95,6 +95,10 @@ def candidates(session: Session, keys: list[int], *, exclude_article: int | None
     """Stored articles sharing at least one band key, with their signatures (most shared first)."""
     if not keys:
         return []
+    if session.get_bind().dialect.name == "postgresql":
+        # A look-up of a few dozen keys in an index: a parallel plan only adds the cost of
+        # starting its workers (6-13 ms against 0.3 ms, where table statistics lag; bench/dedup.py).
+        session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
     rows = session.execute(_CANDIDATES, {"keys": sorted(set(keys)), "limit": limit}).all()
     return [
         IndexedArticle(row.id, row.source_id, row.story_id, Signature.from_bytes(row.minhash, row.shingle_count),

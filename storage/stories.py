@@ -98,3 +98,21 @@ def join_story(session: Session, article: Article, story_id: int, score: float,
     if previous is not None and previous != story_id:
         refresh_story(session, previous, similarity)
     return story
+
+
+def merge_into(session: Session, story_id: int, others: tuple[int, ...],
+               similarity: Callable[[Article, Article], float] | None = None) -> Story | None:
+    """Move the members of other stories into ``story_id`` (they are one story after all)."""
+    if not others:
+        return session.get(Story, story_id)
+    # Lock the stories in id order, as every writer does: no two writers wait on each other.
+    locked = session.scalars(select(Story).where(Story.id.in_((story_id, *others))).order_by(Story.id)
+                             .with_for_update()).all()
+    if not any(story.id == story_id for story in locked):
+        return None
+    session.execute(update(Article).where(Article.story_id.in_(others)).values(story_id=story_id, similarity=None))
+    session.flush()
+    story = refresh_story(session, story_id, similarity)
+    for other in others:
+        refresh_story(session, other, similarity)  # now empty: deleted
+    return story

@@ -112,3 +112,22 @@ def test_identical_briefs_are_still_exact_copies(engine, sources):
     store(engine, sources["wire"], "https://wire.example/brief-9", text)
     copy = store(engine, sources["daily"], "https://daily.example/brief-9", text)
     assert copy.outcome == "duplicate"
+
+
+def test_an_original_arriving_after_two_unrelated_looking_copies_merges_their_stories(engine, sources):
+    """Copy A (the first half of a wire story) and copy B (the second half) share nothing, so
+    each starts a story; the original then matches both, and the three are one story."""
+    original = story(21, paragraphs=12)
+    halves = original.split("\n\n")
+    first = store(engine, sources["daily"], "https://daily.example/a", "\n\n".join(halves[:6]), published=T0 + timedelta(hours=2))
+    second = store(engine, sources["herald"], "https://herald.example/b", "\n\n".join(halves[6:]), published=T0 + timedelta(hours=3))
+    with Session(engine) as session:
+        assert session.get(Article, first.article_id).story_id != session.get(Article, second.article_id).story_id
+    wire = store(engine, sources["wire"], "https://wire.example/full", original, published=T0)
+    assert wire.outcome == "duplicate"
+    with Session(engine) as session:
+        members = session.scalars(select(Article)).all()
+        assert len({m.story_id for m in members}) == 1
+        merged = session.get(Story, members[0].story_id)
+        assert (merged.member_count, merged.source_count, merged.canonical_article_id) == (3, 3, wire.article_id)
+        assert session.scalar(select(func.count()).select_from(Story)) == 1

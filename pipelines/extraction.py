@@ -33,7 +33,10 @@ DEFAULT_MIN_TEXT_CHARS = 250
 # - fast=True: skips the fallback extractors (readability, jusText). Alone it scores F1 0.962 vs
 #   0.960 for the default, at 0.63x the time; the one page of 181 where the fallback was needed
 #   loses most of its text. The time saved pays for our metadata reading and cleaning, and for
-#   the crawl's throughput (one core extracts ~1.6x more pages per second).
+#   the crawl's throughput.
+# - favor_recall=True: keeps more of the borderline text, which our cleaning passes then judge
+#   line by line; with them it scores F1 0.973 (vs 0.972 without) and costs 10% less time
+#   (fewer pruning passes over the tree).
 # - include_comments=False: reader comments are not the article.
 # - include_tables=True: foreign-affairs copy carries tables (vote counts, trade figures).
 # - deduplicate=False: its LRU cache is per process and remembers across pages, so the same
@@ -43,6 +46,7 @@ DEFAULT_MIN_TEXT_CHARS = 250
 #   parsed tree trafilatura gets (it copies the tree, so one parse serves both).
 TRAFILATURA_OPTIONS = {
     "fast": True,
+    "favor_recall": True,
     "include_comments": False,
     "include_tables": True,
     "include_images": False,

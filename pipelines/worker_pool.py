@@ -2,7 +2,7 @@
 
 Extraction is CPU-bound (trafilatura, lxml) and Scrapy runs pipelines in its one reactor thread:
 done there, it would use one core and stall downloads while it works. Here each page is sent to
-one of NEWSDESK_EXTRACT_WORKERS processes (default: one per core). At most two pages per worker
+one of NEWSDESK_EXTRACT_WORKERS processes (default: one per core). At most four pages per worker
 are in flight; further items wait, which keeps them in Scrapy's scraper slot, and a full scraper
 slot makes Scrapy stop downloading (SCRAPER_SLOT_MAX_ACTIVE_SIZE): memory stays bounded however
 fast the network is.
@@ -22,7 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pipelines.extraction_job import ExtractionJob, run_job, warm_up
 
 logger = logging.getLogger(__name__)
-IN_FLIGHT_PER_WORKER = 2
+IN_FLIGHT_PER_WORKER = 4
 
 
 class WorkerCrashed(Exception):

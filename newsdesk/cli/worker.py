@@ -42,8 +42,13 @@ def worker(
         "scrapy.extensions.telnet.TelnetConsole": None,
     }, priority="cmdline")
     scrapy.set("SPIDER_MIDDLEWARES", {"crawlers.distributed.RunTagMiddleware": 950}, priority="cmdline")
+    from scrapy.spiderloader import get_spider_loader
+
+    from newsdesk.crawl_process import share_process_budget
+
+    keys = get_spider_loader(scrapy).list()
+    share_process_budget(scrapy, len(keys))
     process = CrawlerProcess(scrapy)
-    keys = process.spider_loader.list()
     err_console.print(f"worker on {mask_secrets(settings.redis_url)}: {len(keys)} sources, idle close after "
                       f"{settings.worker_idle_seconds} s", markup=False, highlight=False)
     for key in keys:

@@ -30,10 +30,11 @@ _TAGGED = re.compile(r"\[(insight|video|news|reaction|warning|pics|poll|watch)\]
 def link_texts(tree) -> set[str]:
     """Match keys of the page's link texts long enough to be headlines (4 words or more)."""
     found = set()
-    for anchor in tree.iter("a"):
+    # The length test runs in libxml2: pages carry hundreds of one- or two-word links (menus, tags).
+    for anchor in tree.xpath("//a[string-length(normalize-space()) >= 12]"):
         text = anchor.text_content().strip()
-        if text.startswith(("http", "www.")):
-            continue  # a bare URL as link text is a reference the article cites, not a teaser
+        if text.count(" ") < MIN_LINK_WORDS - 1 or text.startswith(("http", "www.")):
+            continue  # (a bare URL as link text is a reference the article cites, not a teaser)
         key = match_key(text)
         if key.count(" ") >= MIN_LINK_WORDS - 1:
             found.add(key)

@@ -56,6 +56,7 @@ class Measured:
     seconds: float
     cpu_seconds: float = 0.0
     peak_rss_mb: float = 0.0
+    peak_pss_mb: float = 0.0
     peak_process_rss_mb: dict = field(default_factory=dict)
     notes: str = ""
 
@@ -74,11 +75,17 @@ def children_cpu() -> float:
 
 
 class TreeMemory:
-    """Peak RSS of a process and all its descendants, summed, sampled every `interval` seconds."""
+    """Peak memory of a process and all its descendants, summed, sampled every `interval` seconds.
+
+    Two sums: RSS, which counts the pages of a shared library once per process that maps it (the
+    issue's figure, and an overcount), and PSS, which splits shared pages among their processes
+    (what the tree really takes from the machine).
+    """
 
     def __init__(self, pid: int, interval: float = 0.2):
         self.pid, self.interval = pid, interval
         self.peak_total = 0.0
+        self.peak_total_pss = 0.0
         self.peaks: dict[str, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -98,16 +105,19 @@ class TreeMemory:
                 processes = [root, *root.children(recursive=True)]
             except psutil.Error:
                 return
-            total = 0.0
+            total = total_pss = 0.0
             for process in processes:
                 try:
-                    rss = process.memory_info().rss / 2**20
+                    memory = process.memory_full_info()
+                    rss, pss = memory.rss / 2**20, getattr(memory, "pss", memory.rss) / 2**20
                     label = " ".join(process.cmdline()[1:4])[:60] or process.name()
                 except psutil.Error:
                     continue
                 total += rss
+                total_pss += pss
                 self.peaks[label] = max(self.peaks.get(label, 0.0), rss)
             self.peak_total = max(self.peak_total, total)
+            self.peak_total_pss = max(self.peak_total_pss, total_pss)
             time.sleep(self.interval)
 
 
@@ -166,7 +176,8 @@ def newsdesk_crawl(sources: Path, database_url: str, workdir: Path, label: str) 
     if process.returncode != 0:
         raise SystemExit(f"newsdesk crawl failed ({process.returncode}): {stderr[-2000:]}")
     totals = crawl_totals(database_url)
-    return Measured(label, totals["fetched"], seconds, children_cpu() - cpu_before, memory.peak_total, memory.peaks,
+    return Measured(label, totals["fetched"], seconds, children_cpu() - cpu_before, memory.peak_total,
+                    memory.peak_total_pss, memory.peaks,
                     notes=f"{totals['stored']} articles stored, {totals['syndicated']} syndicated stories formed")
 
 
@@ -214,7 +225,7 @@ def trafilatura_cli(base_urls: dict, outlets: int, articles: int, workdir: Path)
     seconds = time.monotonic() - started
     written = sum(1 for _ in out.rglob("*.txt")) if out.exists() else 0
     return Measured("trafilatura command line", written, seconds, children_cpu() - cpu_before, memory.peak_total,
-                    memory.peaks, notes=f"-i urls.txt --parallel 8, SLEEP_TIME 0, SSRF_PROTECTION off; exit {process.returncode}")
+                    memory.peak_total_pss, memory.peaks, notes=f"-i urls.txt --parallel 8, SLEEP_TIME 0, SSRF_PROTECTION off; exit {process.returncode}")
 
 
 def fresh_postgres(server_url: str) -> tuple[str, callable]:
@@ -240,11 +251,11 @@ def report(results: list[Measured], server_speed: str, outlets: int, articles: i
     baseline = next(r for r in results if r.name.startswith("plain"))
     lines = [f"network: {outlets} outlets x {articles} articles; server: {server_speed}",
              f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB", "",
-             f"{'run':44} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'vs 1-core':>9} {'CPU':>5} {'peak RSS':>9}"]
+             f"{'run':44} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'vs 1-core':>9} {'CPU':>5} {'peak RSS':>9} {'peak PSS':>9}"]
     for r in results:
         lines.append(f"{r.name:44} {r.pages:6d} {r.seconds:8.1f} {r.pages_per_second:8.1f} "
                      f"{r.pages_per_second / baseline.pages_per_second:8.2f}x {r.cpu_utilisation:5.0%} "
-                     f"{r.peak_rss_mb:7.0f}MB")
+                     f"{r.peak_rss_mb:7.0f}MB {r.peak_pss_mb:7.0f}MB")
     for r in results:
         if r.notes:
             lines.append(f"  {r.name}: {r.notes}")

@@ -79,6 +79,7 @@ class Settings(BaseSettings):
     # --- extraction ----------------------------------------------------------------------------
     min_text_chars: int = Field(default=250, ge=1, description="Shorter bodies are dropped as `too_short`.")
     extract_workers: int | None = Field(default=None, ge=0, description="Extraction processes; unset = one per CPU core; 0 = extract in the crawl process itself (one-core machines, one distributed worker per core).")
+    database_writers: int | None = Field(default=None, ge=1, le=32, description="Threads of a crawl process that store articles; unset = 1 on SQLite (it takes one writer at a time), 4 on PostgreSQL (each waits on its round trips and commit).")
 
     # --- deduplication -------------------------------------------------------------------------
     dedup_threshold: float = Field(default=0.5, gt=0, le=1, description="A copy from another source joins a story from this similarity (estimated share of the shorter text's word shingles found in the longer).")
@@ -190,6 +191,12 @@ class Settings(BaseSettings):
         from newsdesk import __version__
 
         return f"newsdesk/{__version__} (foreign-affairs news archive; +{self.contact})"
+
+    @property
+    def effective_database_writers(self) -> int:
+        if self.database_writers is not None:
+            return self.database_writers
+        return 1 if make_url(self.database_url).get_backend_name() == "sqlite" else 4
 
     @property
     def effective_extract_workers(self) -> int:

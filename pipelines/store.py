@@ -23,14 +23,22 @@ from storage.records import RawPageData
 
 logger = logging.getLogger(__name__)
 ATTEMPTS = 4
-_database_thread: ThreadPoolExecutor | None = None
+_database_threads: ThreadPoolExecutor | None = None
 
 
-def database_thread() -> ThreadPoolExecutor:
-    global _database_thread
-    if _database_thread is None:
-        _database_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-db")
-    return _database_thread
+def database_threads(writers: int) -> ThreadPoolExecutor:
+    """The process's article writers, shared by its crawlers (NEWSDESK_DATABASE_WRITERS).
+
+    One on SQLite: it takes one writer at a time, and a process should not queue behind itself for
+    the lock. Several on PostgreSQL, where a writer spends most of its time waiting on round trips
+    and its commit: concurrent writers are kept correct by the dedup index's advisory locks
+    (storage/dedup_index.py) exactly as writers in different processes are, and a deadlock or
+    unique-key race between them is retried below.
+    """
+    global _database_threads
+    if _database_threads is None:
+        _database_threads = ThreadPoolExecutor(max_workers=writers, thread_name_prefix="newsdesk-db")
+    return _database_threads
 
 
 class StorePipeline:
@@ -41,6 +49,7 @@ class StorePipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.raw_retention_days = settings.raw_page_retention_days
+        self.writers = settings.effective_database_writers
         self.writer = ArticleWriter(DedupSettings.from_settings(settings), crawler.stats,
                                     keep_raw_pages=settings.raw_pages_per_article)
         self.sessions = session_factory()
@@ -74,10 +83,10 @@ class StorePipeline:
             return item
         spider = self.crawler.spider
         try:
-            # Off the reactor thread, in the process's one database thread: downloads go on while
-            # the article is written, and the process never competes with itself for SQLite's lock.
+            # Off the reactor thread, in the process's database writers: downloads go on while
+            # the article is written.
             write = await asyncio.get_running_loop().run_in_executor(
-                database_thread(), self.store, item, spider.source_id, item.run_id or getattr(spider, "run_id", None))
+                database_threads(self.writers), self.store, item, spider.source_id, item.run_id or getattr(spider, "run_id", None))
         except SQLAlchemyError as exc:
             self.stats.inc_value("newsdesk/errors/storage")
             self.stats.inc_value("newsdesk/dropped/storage_error")

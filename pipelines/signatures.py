@@ -1,4 +1,4 @@
-"""MinHash signatures over word shingles, and their LSH band keys (datasketch for the MinHash).
+"""MinHash signatures over word shingles, and their LSH band keys.
 
 A signature is computed once per article (in the extraction worker, off the reactor thread) and
 stored with the article; the band keys go into an indexed table, so finding the candidates of a
@@ -58,22 +58,45 @@ def shingles(text: str, size: int) -> set[bytes]:
     return {" ".join(words[i:i + size]).encode() for i in range(len(words) - size + 1)}
 
 
-@functools.lru_cache(maxsize=4)
-def _template(num_perm: int):
-    # Imported here: only extraction workers compute signatures, and datasketch brings scipy
-    # (20 MB) into every process that imports it. Building the permutations is a third of the cost
-    # of a signature: done once per size.
-    from datasketch import MinHash
+# MinHash in datasketch's default scheme (2.0, "affine32"): each shingle's 32-bit SHA-1 prefix,
+# mixed by the MurmurHash3 finalizer, through num_perm affine maps h -> a*h + b mod 2^32 (odd a),
+# keeping the minimum per map. Computed here rather than through datasketch.MinHash because
+# importing datasketch imports scipy for its LSH classes, which we do not use: 46 MB and 0.75 s in
+# every extraction worker (bench/RESULTS.md). tests/test_signatures.py proves the values
+# bit-identical to datasketch.MinHash(num_perm, seed=SEED) on many texts.
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 
-    return MinHash(num_perm=num_perm, seed=SEED)
+
+@functools.lru_cache(maxsize=4)
+def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    generator = np.random.RandomState(SEED)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
+def _mix(values: np.ndarray) -> np.ndarray:
+    s1, m1, s2, m2, s3 = _FMIX32
+    values = values ^ (values >> s1)
+    values = values * m1
+    values = values ^ (values >> s2)
+    values = values * m2
+    return values ^ (values >> s3)
+
+
+def minhash_values(items: set[bytes] | list[bytes], num_perm: int) -> np.ndarray:
+    """The MinHash of a set of byte strings: uint32[num_perm] (all ones when the set is empty)."""
+    if not items:
+        return np.full(num_perm, np.uint32(0xFFFFFFFF), dtype=np.uint32)
+    hashed = np.fromiter((int.from_bytes(hashlib.sha1(item).digest()[:4], "little") for item in items),
+                         dtype=np.uint32, count=len(items))
+    a, b = _permutations(num_perm)
+    return (_mix(hashed).reshape(-1, 1) * a + b).min(axis=0)
 
 
 def signature(text: str, params: SignatureParams) -> Signature:
     found = shingles(text, params.shingle_words)
-    minhash = _template(params.num_perm).copy()
-    if found:
-        minhash.update_batch(list(found))
-    return Signature(minhash.hashvalues.astype(np.uint32), len(found))
+    return Signature(minhash_values(found, params.num_perm), len(found))
 
 
 def band_keys(sig: Signature, params: SignatureParams) -> list[int]:

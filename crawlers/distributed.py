@@ -36,6 +36,7 @@ RUN_META = "newsdesk_run"
 PASS_META = "newsdesk_pass"  # a run's discovery pushed again after a worker died: a new pass
 HEARTBEAT_SECONDS = 2
 WORKER_TTL_SECONDS = 8  # a worker silent this long is dead (it reports every 2 s)
+IDLE_POLL_SECONDS = 0.5  # how soon an idle worker sees requests another worker queued
 
 
 def worker_id() -> str:
@@ -161,7 +162,14 @@ class WorkerPresence:
         if self.idle_since is None:
             self.idle_since = now
         if now - self.idle_since < self.idle_seconds:
-            raise DontCloseSpider  # keep polling the shared queue a while longer
+            # Keep polling the shared queue a while longer. Left alone, an idle Scrapy engine looks
+            # at its scheduler again only on its 5 s heartbeat: the links a feed yields on one
+            # worker would wait up to 5 s before the others started on them. The engine's
+            # `_slot.nextcall` is what Scrapy itself schedules to look again.
+            slot = getattr(self.crawler.engine, "_slot", None)
+            if slot is not None:
+                slot.nextcall.schedule(IDLE_POLL_SECONDS)
+            raise DontCloseSpider
 
     def closed(self, spider, reason):
         if self.beat is not None and self.beat.running:

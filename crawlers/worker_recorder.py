@@ -29,6 +29,7 @@ class WorkerRecorder:
     def __init__(self, crawler):
         self.crawler = crawler
         self.runs: set[int] = set()
+        self.unsaved = False
         self.beat: task.LoopingCall | None = None
 
     @classmethod
@@ -36,6 +37,7 @@ class WorkerRecorder:
         recorder = cls(crawler)
         crawler.signals.connect(recorder.opened, signal=signals.spider_opened)
         crawler.signals.connect(recorder.response, signal=signals.response_received)
+        crawler.signals.connect(recorder.idle, signal=signals.spider_idle)
         crawler.signals.connect(recorder.closed, signal=signals.spider_closed)
         return recorder
 
@@ -52,12 +54,20 @@ class WorkerRecorder:
         run = request.meta.get(RUN_META)
         if run is not None:
             self.runs.add(run)
+        self.unsaved = True
+
+    def idle(self, spider):
+        # Saved before WorkerPresence (a later extension) clears this worker's busy mark: the
+        # coordinator closes a run once no worker is busy with it, and sums what is saved then.
+        if self.unsaved:
+            self.save()
 
     def save(self, finished: bool = False) -> None:
         if not self.runs:
             return
         stats = json_safe(self.crawler.stats.get_stats())
         now = utcnow()
+        self.unsaved = False
         try:
             with session_factory().begin() as session:
                 for run_id in self.runs:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import sys
 import unicodedata
+from array import array
 from dataclasses import dataclass
-
-import numpy as np
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -31,17 +31,37 @@ class SignatureParams:
         return self.num_perm // self.bands
 
 
-@dataclass
+@dataclass(frozen=True)
 class Signature:
-    hashvalues: np.ndarray  # uint32[num_perm]
+    """num_perm MinHash values as little-endian uint32 bytes, as stored.
+
+    Bytes rather than a numpy array: the crawl process compares and indexes signatures but never
+    computes one, and so never imports numpy (14 MB) or unpickles an array.
+    """
+
+    raw: bytes
     shingle_count: int
 
     def to_bytes(self) -> bytes:
-        return self.hashvalues.astype("<u4").tobytes()
+        return self.raw
 
     @classmethod
     def from_bytes(cls, raw: bytes, shingle_count: int) -> Signature:
-        return cls(np.frombuffer(raw, dtype="<u4").copy(), shingle_count)
+        return cls(bytes(raw), shingle_count)
+
+    @property
+    def values(self) -> array:
+        values = array("I", self.raw)
+        if sys.byteorder == "big":
+            values.byteswap()
+        return values
+
+    @property
+    def hashvalues(self):
+        """The values as a numpy uint32 array (benchmarks and tests)."""
+        import numpy as np
+
+        return np.frombuffer(self.raw, dtype="<u4").astype(np.uint32)
 
 
 def tokens(text: str) -> list[str]:
@@ -63,20 +83,25 @@ def shingles(text: str, size: int) -> set[bytes]:
 # keeping the minimum per map. Computed here rather than through datasketch.MinHash because
 # importing datasketch imports scipy for its LSH classes, which we do not use: 46 MB and 0.75 s in
 # every extraction worker (bench/RESULTS.md). tests/test_signatures.py proves the values
-# bit-identical to datasketch.MinHash(num_perm, seed=SEED) on many texts.
-_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+# bit-identical to datasketch.MinHash(num_perm, seed=SEED) on many texts. numpy is imported
+# inside these functions: only the extraction workers compute signatures.
+_FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)
 
 
 @functools.lru_cache(maxsize=4)
-def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+def _permutations(num_perm: int):
+    import numpy as np
+
     generator = np.random.RandomState(SEED)
     a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
     b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
     return a, b
 
 
-def _mix(values: np.ndarray) -> np.ndarray:
-    s1, m1, s2, m2, s3 = _FMIX32
+def _mix(values):
+    import numpy as np
+
+    s1, m1, s2, m2, s3 = (np.uint32(c) for c in _FMIX32)
     values = values ^ (values >> s1)
     values = values * m1
     values = values ^ (values >> s2)
@@ -84,8 +109,10 @@ def _mix(values: np.ndarray) -> np.ndarray:
     return values ^ (values >> s3)
 
 
-def minhash_values(items: set[bytes] | list[bytes], num_perm: int) -> np.ndarray:
-    """The MinHash of a set of byte strings: uint32[num_perm] (all ones when the set is empty)."""
+def minhash_values(items: set[bytes] | list[bytes], num_perm: int):
+    """The MinHash of a set of byte strings: numpy uint32[num_perm] (all ones when the set is empty)."""
+    import numpy as np
+
     if not items:
         return np.full(num_perm, np.uint32(0xFFFFFFFF), dtype=np.uint32)
     hashed = np.fromiter((int.from_bytes(hashlib.sha1(item).digest()[:4], "little") for item in items),
@@ -96,15 +123,15 @@ def minhash_values(items: set[bytes] | list[bytes], num_perm: int) -> np.ndarray
 
 def signature(text: str, params: SignatureParams) -> Signature:
     found = shingles(text, params.shingle_words)
-    return Signature(minhash_values(found, params.num_perm), len(found))
+    return Signature(minhash_values(found, params.num_perm).astype("<u4").tobytes(), len(found))
 
 
 def band_keys(sig: Signature, params: SignatureParams) -> list[int]:
     """One signed 64-bit key per LSH band: (band number, the band's hash values) hashed."""
-    values = sig.hashvalues.astype("<u4")
+    width = params.rows * 4
     keys = []
     for band in range(params.bands):
-        chunk = values[band * params.rows:(band + 1) * params.rows].tobytes()
+        chunk = sig.raw[band * width:(band + 1) * width]
         digest = hashlib.blake2b(band.to_bytes(2, "little") + chunk, digest_size=8).digest()
         keys.append(int.from_bytes(digest, "little", signed=True))
     return keys
@@ -112,9 +139,10 @@ def band_keys(sig: Signature, params: SignatureParams) -> list[int]:
 
 def jaccard(a: Signature, b: Signature) -> float:
     """Estimated Jaccard similarity of the two shingle sets."""
-    if a.hashvalues.shape != b.hashvalues.shape or not a.shingle_count or not b.shingle_count:
+    if len(a.raw) != len(b.raw) or not a.shingle_count or not b.shingle_count:
         return 0.0
-    return float(np.count_nonzero(a.hashvalues == b.hashvalues)) / len(a.hashvalues)
+    same = sum(x == y for x, y in zip(a.values, b.values, strict=True))
+    return same / (len(a.raw) // 4)
 
 
 def containment(a: Signature, b: Signature, estimated_jaccard: float | None = None) -> float:

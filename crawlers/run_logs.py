@@ -88,8 +88,13 @@ class RunLogHandler(logging.FileHandler):
             logging.getLogger().removeHandler(self)
             import sys
 
-            print(f"newsdesk: run log {getattr(self, 'path', '?')} is no longer writable; "
-                  "the crawl continues without it", file=sys.stderr)
+            try:
+                print(f"newsdesk: run log {getattr(self, 'path', '?')} is no longer writable; "
+                      "the crawl continues without it", file=sys.stderr)
+            except OSError:
+                # stderr may sit on the same full disk; an error raised here would surface in
+                # whatever was logging (a download, a pipeline) and fail that page instead.
+                pass
 
     def close_run(self) -> None:
         logging.getLogger().removeHandler(self)

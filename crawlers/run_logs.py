@@ -6,6 +6,7 @@ concern every run of the process. Passwords in URLs are masked in every line.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
@@ -88,13 +89,11 @@ class RunLogHandler(logging.FileHandler):
             logging.getLogger().removeHandler(self)
             import sys
 
-            try:
+            # stderr may sit on the same full disk; an error raised here would surface in whatever
+            # was logging (a download, a pipeline) and fail that page instead.
+            with contextlib.suppress(OSError):
                 print(f"newsdesk: run log {getattr(self, 'path', '?')} is no longer writable; "
                       "the crawl continues without it", file=sys.stderr)
-            except OSError:
-                # stderr may sit on the same full disk; an error raised here would surface in
-                # whatever was logging (a download, a pipeline) and fail that page instead.
-                pass
 
     def close_run(self) -> None:
         logging.getLogger().removeHandler(self)

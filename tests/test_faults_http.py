@@ -262,10 +262,10 @@ def test_the_reliability_doc_names_every_fault_test_and_only_real_ones():
     doc = (root.parent / "docs" / "reliability.md").read_text()
     named = {name.split("[")[0] for name in re.findall(r"`(test_\w+(?:\[\w+\])?)`", doc)}
     defined = {}
-    for module in ("test_faults_http.py", "test_faults_content.py", "test_security.py"):
+    for module in ("test_faults_http.py", "test_faults_content.py", "test_faults_process.py", "test_security.py"):
         tree = ast.parse((root / module).read_text())
         defined[module] = {node.name for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")}
     assert named <= set().union(*defined.values()), named - set().union(*defined.values())
-    fault_tests = (defined["test_faults_http.py"] | defined["test_faults_content.py"]) - {
+    fault_tests = (defined["test_faults_http.py"] | defined["test_faults_content.py"] | defined["test_faults_process.py"]) - {
         "test_the_reliability_doc_names_every_fault_test_and_only_real_ones"}
     assert fault_tests <= named, fault_tests - named

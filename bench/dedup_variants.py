@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.models import Article, DedupBand
+from storage.models import DedupBand
 
 # Precision variants: proposals measured here before they go into pipelines/. The first one,
 # merging the stories a new copy matches (recall 0.997 -> 0.999), is now production code
@@ -31,24 +31,13 @@ def _unnest_candidates_statement():
     from sqlalchemy import BigInteger, bindparam, func
     from sqlalchemy.dialects.postgresql import ARRAY
 
-    from storage.models import DedupSignature
+    from storage.dedup_index import candidates_statement
 
     keys = func.unnest(bindparam("keys", type_=ARRAY(BigInteger))).table_valued("key").render_derived(name="wanted")
-    shared = (
+    return candidates_statement(
         select(DedupBand.article_id, func.count().label("shared"))
         .select_from(keys)
         .join(DedupBand, DedupBand.band_key == keys.c.key)
-        .group_by(DedupBand.article_id)
-        .order_by(func.count().desc())
-        .limit(bindparam("limit"))
-        .subquery()
-    )
-    return (
-        select(Article.id, Article.source_id, Article.story_id, Article.word_count,
-               DedupSignature.minhash, DedupSignature.shingle_count)
-        .join(shared, shared.c.article_id == Article.id)
-        .join(DedupSignature, DedupSignature.article_id == Article.id)
-        .order_by(shared.c.shared.desc(), Article.id)
     )
 
 

@@ -16,21 +16,23 @@ from pipelines.signatures import Signature
 from storage.models import Article, DedupBand, DedupSignature
 
 
-def _candidates_statement():
-    shared = (
-        select(DedupBand.article_id, func.count().label("shared"))
-        .where(DedupBand.band_key.in_(bindparam("keys", expanding=True)))
-        .group_by(DedupBand.article_id)
-        .order_by(func.count().desc())
-        .limit(bindparam("limit"))
-        .subquery()
-    )
+def candidates_statement(shared_keys):
+    """Stored articles with their signatures, joined to `shared_keys`: a select of (article_id,
+    keys shared) over the band index, which bench/dedup_variants.py may build another way."""
+    shared = shared_keys.group_by(DedupBand.article_id).order_by(func.count().desc()).limit(bindparam("limit")).subquery()
     return (
         select(Article.id, Article.source_id, Article.story_id, Article.word_count,
                DedupSignature.minhash, DedupSignature.shingle_count)
         .join(shared, shared.c.article_id == Article.id)
         .join(DedupSignature, DedupSignature.article_id == Article.id)
         .order_by(shared.c.shared.desc(), Article.id)
+    )
+
+
+def _candidates_statement():
+    return candidates_statement(
+        select(DedupBand.article_id, func.count().label("shared"))
+        .where(DedupBand.band_key.in_(bindparam("keys", expanding=True)))
     )
 
 

@@ -319,22 +319,21 @@ def rss(items: Iterable[Entry | str], *, title: str = "The Fault Gazette: World"
     return "".join(parts).encode("utf-8")
 
 
-def urlset(items: Iterable[Entry | str]) -> bytes:
-    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+def _sitemap_xml(root: str, child: str, items: Iterable[Entry | str]) -> bytes:
+    parts = [f'<?xml version="1.0" encoding="UTF-8"?>\n<{root} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for entry in _entries(items):
         date = _date_text(entry.published, rss=False)
-        parts.append(f"<url><loc>{escape(entry.url)}</loc>" + (f"<lastmod>{date}</lastmod>" if date else "") + "</url>")
-    parts.append("</urlset>\n")
+        parts.append(f"<{child}><loc>{escape(entry.url)}</loc>" + (f"<lastmod>{date}</lastmod>" if date else "") + f"</{child}>")
+    parts.append(f"</{root}>\n")
     return "".join(parts).encode("utf-8")
+
+
+def urlset(items: Iterable[Entry | str]) -> bytes:
+    return _sitemap_xml("urlset", "url", items)
 
 
 def sitemap_index(items: Iterable[Entry | str]) -> bytes:
-    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for entry in _entries(items):
-        date = _date_text(entry.published, rss=False)
-        parts.append(f"<sitemap><loc>{escape(entry.url)}</loc>" + (f"<lastmod>{date}</lastmod>" if date else "") + "</sitemap>")
-    parts.append("</sitemapindex>\n")
-    return "".join(parts).encode("utf-8")
+    return _sitemap_xml("sitemapindex", "sitemap", items)
 
 
 # --- the server ------------------------------------------------------------------------------------

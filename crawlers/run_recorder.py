@@ -18,7 +18,7 @@ from twisted.internet import task
 from crawlers.run_logs import RunLogHandler
 from newsdesk.errors import SchemaOutOfDate
 from storage import migrate, runs, sources
-from storage.db import get_engine, session_factory
+from storage.db import get_engine, session_factory, with_retries
 
 logger = logging.getLogger(__name__)
 
@@ -129,8 +129,14 @@ class RunRecorder:
             return
         stats = json_safe(self.crawler.stats.get_stats())
         status, error = run_status(reason, stats)
-        with session_factory().begin() as session:
-            runs.finish_run(session, self.run_id, status, stats=stats, error=error)
+
+        def finish() -> None:
+            with session_factory().begin() as session:
+                runs.finish_run(session, self.run_id, status, stats=stats, error=error)
+
+        # A run ending while the database restarts must still be closed, not left `running`.
+        with_retries(finish, on_retry=lambda exc: logger.warning("closing run %s failed (%s), retrying",
+                                                                  self.run_id, str(exc).splitlines()[0]))
         logger.info("run %s of %s ended: %s (%s)", self.run_id, spider.name, status, reason)
         if self.log_handler is not None:
             self.log_handler.close_run()

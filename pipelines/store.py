@@ -13,16 +13,15 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from scrapy.exceptions import DropItem
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawlers.items import FetchedPage
 from pipelines.article_writer import ArticleWriter, DedupSettings
 from storage import articles as repo
-from storage.db import session_factory
+from storage.db import session_factory, with_retries
 from storage.records import RawPageData
 
 logger = logging.getLogger(__name__)
-ATTEMPTS = 4
 _database_threads: ThreadPoolExecutor | None = None
 
 
@@ -62,21 +61,19 @@ class StorePipeline:
         raw = RawPageData(url=item.url, status=item.status, body=item.body, body_gzip=item.body_gzip, headers=item.headers,
                           context={"source": item.source_key, **item.hints}, fetched_at=item.fetched_at)
         started = time.perf_counter()
-        for attempt in range(1, ATTEMPTS + 1):
-            try:
-                with self.sessions.begin() as session:
-                    write = self.writer.write(session, item.article, source_id=source_id, run_id=run_id,
-                                              sig=item.signature, raw=raw)
-                self.stats.inc_value("newsdesk/time/store_ms", int((time.perf_counter() - started) * 1000))
-                return write
-            except (IntegrityError, OperationalError, DBAPIError) as exc:
-                retryable = isinstance(exc, IntegrityError) or exc.connection_invalidated or isinstance(exc, OperationalError)
-                if attempt == ATTEMPTS or not retryable:
-                    raise
-                self.stats.inc_value("newsdesk/storage_retries")
-                logger.warning("storing %s failed (%s), retrying", item.url, str(exc).splitlines()[0])
-                time.sleep(min(8.0, 0.5 * 2 ** attempt))
-        raise AssertionError("unreachable")
+
+        def write_article() -> repo.ArticleWrite:
+            with self.sessions.begin() as session:
+                return self.writer.write(session, item.article, source_id=source_id, run_id=run_id,
+                                         sig=item.signature, raw=raw)
+
+        def retrying(exc: Exception) -> None:
+            self.stats.inc_value("newsdesk/storage_retries")
+            logger.warning("storing %s failed (%s), retrying", item.url, str(exc).splitlines()[0])
+
+        write = with_retries(write_article, on_retry=retrying)
+        self.stats.inc_value("newsdesk/time/store_ms", int((time.perf_counter() - started) * 1000))
+        return write
 
     async def process_item(self, item):
         if not isinstance(item, FetchedPage) or item.article is None:

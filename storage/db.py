@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 # How long a SQLite writer waits for another process's write transaction before giving up.
@@ -88,3 +92,25 @@ def dispose_engines() -> None:
 def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:
     # expire_on_commit=False: objects handed to the caller stay readable after the commit.
     return sessionmaker(engine or get_engine(), expire_on_commit=False)
+
+
+WRITE_ATTEMPTS = 4
+_T = TypeVar("_T")
+
+
+def with_retries(transaction: Callable[[], _T], *, attempts: int = WRITE_ATTEMPTS,
+                 on_retry: Callable[[Exception], None] | None = None) -> _T:
+    """Run `transaction` (one whole transaction), again after a pause when the database refused or
+    dropped the connection (PostgreSQL restarting mid-crawl) or another writer won a unique-key
+    race; pauses of 1, 2, 4 s. Anything else, or the last failure, is raised."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return transaction()
+        except (IntegrityError, OperationalError, DBAPIError) as exc:
+            retryable = isinstance(exc, (IntegrityError, OperationalError)) or exc.connection_invalidated
+            if attempt == attempts or not retryable:
+                raise
+            if on_retry is not None:
+                on_retry(exc)
+            time.sleep(min(8.0, 0.5 * 2 ** attempt))
+    raise AssertionError("unreachable")

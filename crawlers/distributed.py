@@ -27,6 +27,7 @@ import time
 from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
@@ -89,19 +90,41 @@ class RunScopedDupeFilter(RFPDupeFilter):
         return added == 0
 
 
+# Pop the next request and mark this worker busy with its source in one step on the server. Done as
+# two round trips, a worker killed between them would take a request with it and leave no busy mark:
+# the coordinator would close the source without re-discovering what that request led to.
+POP_AND_MARK_BUSY = """
+local popped = redis.call('ZRANGE', KEYS[1], 0, 0)
+if #popped == 0 then return false end
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+return popped[1]
+"""
+
+
 class RunAwareScheduler(Scheduler):
     """scrapy-redis's scheduler that also tells the coordinator which worker took work of which run."""
 
+    def open(self, spider):
+        super().open(spider)
+        if not isinstance(self.queue, PriorityQueue):
+            raise ValueError("newsdesk's distributed scheduler needs SCHEDULER_QUEUE_CLASS = scrapy_redis.queue.PriorityQueue")
+        self.pop_and_mark_busy = self.server.register_script(POP_AND_MARK_BUSY)
+
     def next_request(self):
-        request = super().next_request()
-        if request is not None:
-            run = request.meta.get(RUN_META)
-            me = worker_id()
+        me = worker_id()
+        encoded = self.pop_and_mark_busy(keys=[self.queue.key, KEYS["busy"].format(source=self.spider.name)],
+                                         args=[me, time.time()])
+        if encoded is None:
+            return None
+        request = self.queue._decode_request(encoded)
+        if self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
+        run = request.meta.get(RUN_META)
+        if run is not None:
             pipe = self.server.pipeline()
-            pipe.hset(KEYS["busy"].format(source=self.spider.name), me, time.time())
-            if run is not None:
-                pipe.sadd(KEYS["run_workers"].format(run=run), me)
-                pipe.expire(KEYS["run_workers"].format(run=run), 7 * 86400)
+            pipe.sadd(KEYS["run_workers"].format(run=run), me)
+            pipe.expire(KEYS["run_workers"].format(run=run), 7 * 86400)
             pipe.execute()
         return request
 

@@ -26,9 +26,20 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
 
-def start_workers(count: int, env: dict) -> list[subprocess.Popen]:
-    return [subprocess.Popen([sys.executable, "-m", "newsdesk", "worker"], cwd=ROOT, env={**os.environ, **env},
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for _ in range(count)]
+def start_workers(count: int, env: dict, logs: Path) -> list[subprocess.Popen]:
+    # Logs go to files, not pipes: nobody reads a pipe while the run goes on, and a full one would
+    # stall the worker; the files are there to read when a test fails.
+    workers = []
+    for n in range(count):
+        log = (logs / f"worker-{n}.log").open("w")
+        workers.append(subprocess.Popen([sys.executable, "-m", "newsdesk", "worker"], cwd=ROOT,
+                                        env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT))
+        log.close()
+    return workers
+
+
+def logs_of(logs: Path) -> str:
+    return "\n".join(f"--- {path.name}\n" + path.read_text()[-3000:] for path in sorted(logs.glob("*.log")))
 
 
 def coordinate(env: dict, sources: Path) -> subprocess.CompletedProcess:
@@ -63,14 +74,14 @@ def slow_down(network, seconds: float) -> None:
                 page.delay = seconds
 
 
-def test_three_workers_fetch_each_page_once_and_store_each_article_once(cluster):
+def test_three_workers_fetch_each_page_once_and_store_each_article_once(cluster, tmp_path):
     env, network, sources, database_url = cluster
     slow_down(network, 0.1)
-    workers = start_workers(3, env)
+    workers = start_workers(3, env, tmp_path)
     result = coordinate(env, sources)
     codes = [w.wait(60) for w in workers]
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert codes == [0, 0, 0], [w.stderr.read()[-1500:] for w in workers]
+    assert codes == [0, 0, 0], logs_of(tmp_path)
     m = manifest(network.base_urls)
     # Every page fetched exactly once (the 500 page is retried by design, and counted apart).
     # robots.txt is read by each worker for itself (at most once per site per worker).
@@ -99,10 +110,10 @@ def test_three_workers_fetch_each_page_once_and_store_each_article_once(cluster)
     engine.dispose()
 
 
-def test_a_worker_killed_mid_run_loses_nothing(cluster):
+def test_a_worker_killed_mid_run_loses_nothing(cluster, tmp_path):
     env, network, sources, database_url = cluster
     slow_down(network, 0.4)  # the kill lands while work is in flight
-    workers = start_workers(3, env)
+    workers = start_workers(3, env, tmp_path)
     coordinator = subprocess.Popen([sys.executable, "-m", "newsdesk", "crawl", "--all", "--distributed", "--sources",
                                     str(sources)], cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True)
@@ -121,10 +132,12 @@ def test_a_worker_killed_mid_run_loses_nothing(cluster):
     out, err = coordinator.communicate(timeout=150)
     assert coordinator.returncode == 0, out[-3000:] + err[-3000:]
     for worker in workers[1:]:
-        assert worker.wait(60) == 0
+        assert worker.wait(60) == 0, logs_of(tmp_path)
     m = manifest(network.base_urls)
     expected = {canonical_url(u) for group in m["recent_articles"].values() for u in group}
     urls = Counter(a.canonical_url for a in stored(database_url))
+    lost = expected - set(urls)
+    assert not lost, f"lost {sorted(lost)}\n{err[-3000:]}\n{logs_of(tmp_path)}"
     assert set(urls) == expected and max(urls.values()) == 1  # nothing lost, nothing twice
     engine = make_engine(database_url)
     with Session(engine) as session:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import Source
+from storage.types import utcnow
 
 
 class SourceLike(Protocol):
@@ -27,30 +28,45 @@ def sync_sources(session: Session, specs: Iterable[SourceLike], *, disable_missi
     """Make the table match the sources file; returns key -> id.
 
     Sources that left the file are disabled, not deleted: their articles and runs stay readable.
+    Safe when several processes sync the same new sources at once (workers starting together).
     """
+    specs = list(specs)
+    values = {spec.key: {"name": spec.name, "homepage": spec.homepage, "country": spec.country,
+                         "language": spec.language, "discovery": spec.discovery, "enabled": spec.enabled}
+              for spec in specs}
+    known = set(session.scalars(select(Source.key)))
+    _insert_missing(session, [{"key": key, **row} for key, row in values.items() if key not in known])
     existing = {source.key: source for source in session.scalars(select(Source))}
-    seen: set[str] = set()
-    for spec in specs:
-        seen.add(spec.key)
-        values = {
-            "name": spec.name, "homepage": spec.homepage, "country": spec.country,
-            "language": spec.language, "discovery": spec.discovery, "enabled": spec.enabled,
-        }
-        source = existing.get(spec.key)
-        if source is None:
-            source = Source(key=spec.key, **values)
-            session.add(source)
-            existing[spec.key] = source
-        else:
-            for name, value in values.items():
-                if getattr(source, name) != value:
-                    setattr(source, name, value)
+    seen: set[str] = set(values)
+    for key, row in values.items():
+        source = existing[key]
+        for name, value in row.items():
+            if getattr(source, name) != value:
+                setattr(source, name, value)
     if disable_missing:
         for key, source in existing.items():
             if key not in seen and source.enabled:
                 source.enabled = False
     session.flush()
     return {key: source.id for key, source in existing.items()}
+
+
+def _insert_missing(session: Session, rows: list[dict]) -> None:
+    """INSERT ... ON CONFLICT (key) DO NOTHING: a source another process has just created is left to it."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        session.add_all(Source(**row) for row in rows)
+        session.flush()
+        return
+    now = utcnow()
+    session.execute(insert(Source).values([{**row, "created_at": now, "updated_at": now} for row in rows])
+                    .on_conflict_do_nothing(index_elements=["key"]))
 
 
 def source_id(session: Session, key: str) -> int | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -10,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage import articles as repo
+from storage import sources
 from storage.models import Article, ArticleRevision, ArticleUrl, RawPage, Source
 from storage.records import ArticleData, RawPageData, content_hash
 
@@ -111,3 +114,37 @@ def test_raw_pages_are_compressed_and_bounded_per_article(engine, source_id):
 def test_content_hash_ignores_case_punctuation_and_spacing():
     assert content_hash("Talks resume,  in GENEVA.") == content_hash("talks resume in geneva")
     assert content_hash("Talks resume in Geneva") != content_hash("Talks resumed in Geneva")
+
+
+@dataclass
+class _Spec:
+    key: str
+    name: str
+    homepage: str | None = None
+    country: str | None = None
+    language: str | None = "en"
+    enabled: bool = True
+    discovery: str = "feeds"
+
+
+def test_sources_created_by_two_processes_at_once_are_created_once(engine):
+    # Workers starting together each sync the same new sources: the second must find the first's
+    # rows, not fail on the unique key (it did, and that worker then lost every page of the source).
+    specs = [_Spec("wire", "Wire"), _Spec("daily", "Daily")]
+    second: dict = {}
+
+    def sync_in_another_session() -> None:
+        with Session(engine) as session, session.begin():
+            second["ids"] = sources.sync_sources(session, specs, disable_missing=False)
+
+    with Session(engine) as first:
+        with first.begin():
+            first_ids = sources.sync_sources(first, specs, disable_missing=False)
+            other = threading.Thread(target=sync_in_another_session)
+            other.start()
+            other.join(0.5)  # it waits on the rows this transaction has not committed yet
+        other.join(30)
+    assert not other.is_alive()
+    assert second["ids"] == first_ids
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Source)) == 2

@@ -29,7 +29,7 @@ class WorkerRecorder:
     def __init__(self, crawler):
         self.crawler = crawler
         self.runs: set[int] = set()
-        self.unsaved = False
+        self.saved: dict | None = None  # the counters as last written
         self.beat: task.LoopingCall | None = None
 
     @classmethod
@@ -54,20 +54,22 @@ class WorkerRecorder:
         run = request.meta.get(RUN_META)
         if run is not None:
             self.runs.add(run)
-        self.unsaved = True
 
     def idle(self, spider):
         # Saved before WorkerPresence (a later extension) clears this worker's busy mark: the
         # coordinator closes a run once no worker is busy with it, and sums what is saved then.
-        if self.unsaved:
-            self.save()
+        # Compared with what was last written, not flagged by responses: counters keep changing
+        # after a response arrives (its callback, the pipelines), and a heartbeat in between
+        # would have cleared a flag while the run's last pages were still being counted.
+        self.save(only_if_changed=True)
 
-    def save(self, finished: bool = False) -> None:
+    def save(self, finished: bool = False, only_if_changed: bool = False) -> None:
         if not self.runs:
             return
         stats = json_safe(self.crawler.stats.get_stats())
+        if only_if_changed and stats == self.saved:
+            return
         now = utcnow()
-        self.unsaved = False
         try:
             with session_factory().begin() as session:
                 for run_id in self.runs:
@@ -80,6 +82,7 @@ class WorkerRecorder:
                     row.stats, row.heartbeat_at = stats, now
                     if finished:
                         row.finished_at = now
+            self.saved = stats
         except Exception:  # noqa: BLE001 - a missed report must not stop the worker
             logger.warning("could not record this worker's share of runs %s", sorted(self.runs), exc_info=True)
 

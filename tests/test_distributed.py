@@ -107,6 +107,10 @@ def test_three_workers_fetch_each_page_once_and_store_each_article_once(cluster,
         for run in runs:
             parts = session.scalars(select(CrawlRunWorker).where(CrawlRunWorker.run_id == run.id)).all()
             assert run.stats["newsdesk/pages_fetched"] == sum(p.stats.get("newsdesk/pages_fetched", 0) for p in parts)
+        # The runs' counters add up to what is in the database: each worker's last counts were
+        # saved before the coordinator summed them.
+        counted = sum(r.stats.get("newsdesk/articles_new", 0) + r.stats.get("newsdesk/articles_duplicate", 0) for r in runs)
+        assert counted == len(articles), {r.spider: r.stats for r in runs}
     engine.dispose()
 
 

@@ -71,6 +71,8 @@ class NewsSpider(scrapy.Spider):
         spider.passes: dict[tuple, DiscoveryState] = {}
         spider.rejections: dict[str, tuple[int | None, str]] = {}
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.item_failed, signal=signals.item_error)
+        crawler.signals.connect(spider.callback_failed, signal=signals.spider_error)
         return spider
 
     # --- discovery: mixins add their requests ---------------------------------------------------
@@ -215,6 +217,16 @@ class NewsSpider(scrapy.Spider):
         """A redirect back to a URL of the same chain: the scheduler drops it without an errback."""
         if spider is self and request.url in request.meta.get("redirect_urls", ()):
             self.count("errors/redirect_loop")
+
+    # --- bugs: an exception nobody expected loses a page; count it, so the run cannot look clean ----
+    def item_failed(self, item, response, spider, failure):
+        if spider is self:
+            self.count("errors/unexpected")
+            self.count(f"dropped/unexpected_{failure.type.__name__}")
+
+    def callback_failed(self, failure, response, spider):
+        if spider is self:
+            self.count("errors/unexpected")
 
     def parse_article(self, response: Response, hints: dict):
         self.count("pages_fetched")

@@ -51,6 +51,8 @@ def run_status(reason: str, stats: dict) -> tuple[str, str | None]:
     errors = {k.removeprefix("newsdesk/errors/"): v for k, v in stats.items() if k.startswith("newsdesk/errors/")}
     if errors.get("storage"):
         return "failed", f"{errors['storage']} articles could not be stored"
+    if errors.get("unexpected"):
+        return "failed", f"{errors['unexpected']} pages lost to an unexpected error (a bug: see the run log)"
     discovery_errors = errors.get("discovery", 0)
     if discovery_errors and not stats.get("newsdesk/candidates") and not stats.get("newsdesk/feeds_not_modified"):
         if stats.get("newsdesk/skipped/robots_unreachable"):

@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import trafilatura
-from trafilatura.meta import reset_caches
 
 from bench.scoring import PageScore, Scores, aggregate, score_page
+from pipelines.extraction_job import reset_library_caches as reset_caches
 
 Extractor = Callable[[str, str | None], str | None]
 

@@ -141,9 +141,9 @@ def wrk(url: str) -> str:
 
 def plain_trafilatura(outlets: int, articles: int, base_urls: dict) -> Measured:
     import trafilatura
-    from trafilatura.meta import reset_caches
 
     from newsdesk.samplenet.generated import GeneratedNetwork
+    from pipelines.extraction_job import reset_library_caches as reset_caches
 
     network = GeneratedNetwork(outlets, articles)
     seconds, pages = 0.0, 0

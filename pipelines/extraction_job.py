@@ -7,6 +7,7 @@ two paths give identical results (tests/test_worker_pool.py compares them page b
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -51,10 +52,23 @@ def run_job(job: ExtractionJob) -> ExtractionResult:
                               content_hash(extracted.text), gzip_body(job.body))
     _done += 1
     if _done % RESET_CACHES_EVERY == 0:
-        from trafilatura.meta import reset_caches
-
-        reset_caches()
+        reset_library_caches()
     return result
+
+
+def reset_library_caches() -> None:
+    """trafilatura's reset_caches, without the ERROR line htmldate logs on every call: it tries to
+    clear caches that charset_normalizer 3.5 no longer has (harmless), and an operator reading the run
+    log would take it for a failure."""
+    from trafilatura.meta import reset_caches
+
+    htmldate_log = logging.getLogger("htmldate.meta")
+    level = htmldate_log.level
+    htmldate_log.setLevel(logging.CRITICAL)
+    try:
+        reset_caches()
+    finally:
+        htmldate_log.setLevel(level)
 
 
 def warm_up() -> None:

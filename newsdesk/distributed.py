@@ -29,7 +29,11 @@ from newsdesk.config import get_settings
 from newsdesk.errors import UserError
 
 logger = logging.getLogger(__name__)
-STABLE_POLLS = 3  # a source counts as done after this many quiet polls in a row
+# A source is done when its queue is empty and no worker is busy with it. Workers take a request
+# and mark themselves busy in one step, and clear the mark only once everything they took is
+# stored, so one quiet snapshot is already exact; the second look costs half a second.
+STABLE_POLLS = 2
+POLL_SECONDS = 0.5
 
 
 @dataclass
@@ -148,8 +152,13 @@ def _check(server, source: SourceRun) -> str:
     """One look at a source: 'working', 'waiting' (nobody took work yet), 'reseeded' or 'done'."""
     from crawlers.distributed import KEYS
 
-    queued = server.zcard(KEYS["queue"].format(source=source.key))
-    busy = {w.decode() for w in server.hkeys(KEYS["busy"].format(source=source.key))}
+    # One snapshot of queue and busy marks (MULTI/EXEC): read apart, a worker could take the last
+    # request between the two reads and finish it, and the source would look done one poll early.
+    snapshot = server.pipeline(transaction=True)
+    snapshot.zcard(KEYS["queue"].format(source=source.key))
+    snapshot.hkeys(KEYS["busy"].format(source=source.key))
+    queued, busy_keys = snapshot.execute()
+    busy = {w.decode() for w in busy_keys}
     dead = {w for w in busy if not server.exists(KEYS["worker"].format(worker=w))}
     if dead:
         for worker in dead:
@@ -169,7 +178,7 @@ def _check(server, source: SourceRun) -> str:
     return "done" if source.quiet >= STABLE_POLLS else "working"
 
 
-def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: float = 1.0,
+def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: float = POLL_SECONDS,
            on_progress: Callable[[dict[str, str]], None] | None = None) -> dict[int, str]:
     """Watch the sources until each is done (or the timeout); close their runs. Returns statuses."""
     from crawlers.distributed import KEYS
@@ -179,6 +188,7 @@ def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: flo
 
     server = redis_server()
     deadline = time.monotonic() + timeout_seconds
+    heartbeat_seconds, next_heartbeat = get_settings().heartbeat_seconds, 0.0
     states: dict[str, str] = {s.key: "waiting" for s in seeded}
     statuses: dict[int, str] = {}
     while any(not s.done for s in seeded):
@@ -194,10 +204,12 @@ def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: flo
                     runs.finish_run(session, source.run_id, status, stats=stats, error=error)
                 statuses[source.run_id] = status
                 source.done = True
-        with session_factory().begin() as session:
-            for source in seeded:
-                if not source.done:
-                    runs.heartbeat(session, source.run_id, _aggregate(source.run_id)[0])
+        if time.monotonic() >= next_heartbeat:  # the runs' rows: as often as a local crawl's, not every poll
+            next_heartbeat = time.monotonic() + heartbeat_seconds
+            with session_factory().begin() as session:
+                for source in seeded:
+                    if not source.done:
+                        runs.heartbeat(session, source.run_id, _aggregate(source.run_id)[0])
         if on_progress is not None:
             on_progress(states)
         if time.monotonic() > deadline:

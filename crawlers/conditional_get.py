@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.db import insert_missing
 from storage.models import FeedValidator
 from storage.types import utcnow
 
@@ -43,13 +44,12 @@ class FeedValidators:
         if not self.pending:
             return 0
         with self.sessions.begin() as session:
-            existing = {
-                row.url: row for row in session.scalars(select(FeedValidator).where(FeedValidator.url.in_(list(self.pending))))
-            }
-            for url, (etag, last_modified) in self.pending.items():
-                row = existing.get(url) or FeedValidator(url=url)
-                row.etag, row.last_modified, row.updated_at = etag, last_modified, utcnow()
-                session.add(row)
+            # Rows first (a feed fetched by two distributed workers, after a re-seed, is saved by both), then values.
+            insert_missing(session, FeedValidator, [{"url": url, "updated_at": utcnow()} for url in self.pending], key="url")
+            rows = session.scalars(select(FeedValidator).where(FeedValidator.url.in_(list(self.pending))))
+            for row in rows:
+                row.etag, row.last_modified = self.pending[row.url]
+                row.updated_at = utcnow()
         saved = len(self.pending)
         self.pending.clear()
         return saved

@@ -114,3 +114,21 @@ def with_retries(transaction: Callable[[], _T], *, attempts: int = WRITE_ATTEMPT
                 on_retry(exc)
             time.sleep(min(8.0, 0.5 * 2 ** attempt))
     raise AssertionError("unreachable")
+
+
+def insert_missing(session: Session, model, rows: list[dict], key: str) -> None:
+    """Insert the rows whose `key` (a unique column) is not there yet, and leave alone those another
+    process inserts at the same moment: INSERT ... ON CONFLICT (key) DO NOTHING. Get-or-create
+    done as look-up then insert fails on the unique key when two workers do it at once."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # no ON CONFLICT: a plain insert (the two databases newsdesk supports both have it)
+        session.add_all(model(**row) for row in rows)
+        session.flush()
+        return
+    session.execute(insert(model).values(rows).on_conflict_do_nothing(index_elements=[key]))

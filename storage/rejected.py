@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.db import insert_missing
 from storage.models import RejectedUrl
 from storage.types import utcnow
 
@@ -31,12 +32,12 @@ def remember(session: Session, verdicts: dict[str, tuple[int | None, str]], now:
     """Record {canonical url: (source id, reason)}; URLs seen before get their count and time bumped."""
     now = now or utcnow()
     existing = {row.url: row for row in session.scalars(select(RejectedUrl).where(RejectedUrl.url.in_(list(verdicts))))}
-    for url, (source_id, reason) in verdicts.items():
-        row = existing.get(url)
-        if row is None:
-            session.add(RejectedUrl(url=url, source_id=source_id, reason=reason, first_seen_at=now, last_checked_at=now))
-        else:
-            row.reason, row.last_checked_at, row.times = reason, now, row.times + 1
+    # New ones whatever another worker records at the same moment (its row wins; nothing fails).
+    insert_missing(session, RejectedUrl, [
+        {"url": url, "source_id": source_id, "reason": reason, "first_seen_at": now, "last_checked_at": now, "times": 1}
+        for url, (source_id, reason) in verdicts.items() if url not in existing], key="url")
+    for url, row in existing.items():
+        row.reason, row.last_checked_at, row.times = verdicts[url][1], now, row.times + 1
     session.flush()
 
 

@@ -8,6 +8,7 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.db import insert_missing
 from storage.models import Source
 from storage.types import utcnow
 
@@ -35,7 +36,9 @@ def sync_sources(session: Session, specs: Iterable[SourceLike], *, disable_missi
                          "language": spec.language, "discovery": spec.discovery, "enabled": spec.enabled}
               for spec in specs}
     known = set(session.scalars(select(Source.key)))
-    _insert_missing(session, [{"key": key, **row} for key, row in values.items() if key not in known])
+    now = utcnow()
+    insert_missing(session, Source, [{"key": key, **row, "created_at": now, "updated_at": now}
+                                     for key, row in values.items() if key not in known], key="key")
     existing = {source.key: source for source in session.scalars(select(Source))}
     seen: set[str] = set(values)
     for key, row in values.items():
@@ -49,24 +52,6 @@ def sync_sources(session: Session, specs: Iterable[SourceLike], *, disable_missi
                 source.enabled = False
     session.flush()
     return {key: source.id for key, source in existing.items()}
-
-
-def _insert_missing(session: Session, rows: list[dict]) -> None:
-    """INSERT ... ON CONFLICT (key) DO NOTHING: a source another process has just created is left to it."""
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:
-        session.add_all(Source(**row) for row in rows)
-        session.flush()
-        return
-    now = utcnow()
-    session.execute(insert(Source).values([{**row, "created_at": now, "updated_at": now} for row in rows])
-                    .on_conflict_do_nothing(index_elements=["key"]))
 
 
 def source_id(session: Session, key: str) -> int | None:

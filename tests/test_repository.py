@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage import articles as repo
-from storage import sources
-from storage.models import Article, ArticleRevision, ArticleUrl, RawPage, Source
+from storage import rejected, sources
+from storage.models import Article, ArticleRevision, ArticleUrl, RawPage, RejectedUrl, Source
 from storage.records import ArticleData, RawPageData, content_hash
 
 
@@ -148,3 +148,33 @@ def test_sources_created_by_two_processes_at_once_are_created_once(engine):
     assert second["ids"] == first_ids
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(Source)) == 2
+
+
+def test_rejected_urls_are_bumped_when_seen_again_and_created_once_when_two_workers_reject_at_once(engine, source_id):
+    t0 = datetime(2026, 11, 20, 8, tzinfo=UTC)
+    url = "https://news.example/video/1"
+    with Session(engine) as session, session.begin():
+        rejected.remember(session, {url: (source_id, "non_html")}, now=t0)
+    with Session(engine) as session, session.begin():
+        rejected.remember(session, {url: (source_id, "not_article")}, now=t0 + timedelta(days=40))
+    with Session(engine) as session:
+        row = session.scalars(select(RejectedUrl)).one()
+        assert (row.reason, row.times) == ("not_article", 2)
+        assert (row.first_seen_at.astimezone(UTC), row.last_checked_at.astimezone(UTC)) == (t0, t0 + timedelta(days=40))
+    fresh = "https://news.example/gallery/2"
+    done = threading.Event()
+
+    def reject_in_another_session() -> None:
+        with Session(engine) as session, session.begin():
+            rejected.remember(session, {fresh: (source_id, "non_html")}, now=t0)
+        done.set()
+
+    with Session(engine) as first, first.begin():
+        rejected.remember(first, {fresh: (source_id, "non_html")}, now=t0)
+        other = threading.Thread(target=reject_in_another_session)
+        other.start()
+        other.join(0.5)  # waits on this transaction's uncommitted row
+    other.join(30)
+    assert done.is_set()  # it did not fail on the unique URL
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(RejectedUrl).where(RejectedUrl.url == fresh)) == 1

@@ -116,6 +116,9 @@ def with_retries(transaction: Callable[[], _T], *, attempts: int = WRITE_ATTEMPT
     raise AssertionError("unreachable")
 
 
+INSERT_CHUNK_ROWS = 500
+
+
 def insert_missing(session: Session, model, rows: list[dict], key: str) -> None:
     """Insert the rows whose `key` (a unique column) is not there yet, and leave alone those another
     process inserts at the same moment: INSERT ... ON CONFLICT (key) DO NOTHING. Get-or-create
@@ -131,4 +134,6 @@ def insert_missing(session: Session, model, rows: list[dict], key: str) -> None:
         session.add_all(model(**row) for row in rows)
         session.flush()
         return
-    session.execute(insert(model).values(rows).on_conflict_do_nothing(index_elements=[key]))
+    for start in range(0, len(rows), INSERT_CHUNK_ROWS):  # within SQLite's limit on bound variables
+        chunk = rows[start:start + INSERT_CHUNK_ROWS]
+        session.execute(insert(model).values(chunk).on_conflict_do_nothing(index_elements=[key]))

@@ -31,7 +31,6 @@ def sync_sources(session: Session, specs: Iterable[SourceLike], *, disable_missi
     Sources that left the file are disabled, not deleted: their articles and runs stay readable.
     Safe when several processes sync the same new sources at once (workers starting together).
     """
-    specs = list(specs)
     values = {spec.key: {"name": spec.name, "homepage": spec.homepage, "country": spec.country,
                          "language": spec.language, "discovery": spec.discovery, "enabled": spec.enabled}
               for spec in specs}
@@ -40,7 +39,6 @@ def sync_sources(session: Session, specs: Iterable[SourceLike], *, disable_missi
     insert_missing(session, Source, [{"key": key, **row, "created_at": now, "updated_at": now}
                                      for key, row in values.items() if key not in known], key="key")
     existing = {source.key: source for source in session.scalars(select(Source))}
-    seen: set[str] = set(values)
     for key, row in values.items():
         source = existing[key]
         for name, value in row.items():
@@ -48,7 +46,7 @@ def sync_sources(session: Session, specs: Iterable[SourceLike], *, disable_missi
                 setattr(source, name, value)
     if disable_missing:
         for key, source in existing.items():
-            if key not in seen and source.enabled:
+            if key not in values and source.enabled:
                 source.enabled = False
     session.flush()
     return {key: source.id for key, source in existing.items()}

@@ -33,6 +33,7 @@ import trafilatura
 
 from bench.scoring import PageScore, Scores, aggregate, score_page
 from pipelines.extraction_job import reset_library_caches as reset_caches
+from pipelines.xpath_prefilters import trafilatura_as_published
 
 Extractor = Callable[[str, str | None], str | None]
 
@@ -50,8 +51,10 @@ REGRESSIONS_SHOWN = 20
 
 
 def plain_trafilatura(html: str, url: str | None = None) -> str | None:
-    """The baseline: trafilatura's defaults without comments (the url changes nothing in text)."""
-    return trafilatura.extract(html, include_comments=False)
+    """The baseline: trafilatura's defaults without comments (the url changes nothing in text), with
+    its own XPath expressions, not the faster ones our extraction installs in this process."""
+    with trafilatura_as_published():
+        return trafilatura.extract(html, include_comments=False)
 
 
 @dataclass

@@ -1,0 +1,153 @@
+"""Faster, equivalent versions of trafilatura's slowest XPath expressions.
+
+On the generated network's pages, XPath took 4.8 ms of trafilatura's 7.6 ms per page, nearly all of
+it in a few expressions that walk the whole raw page (bench/RESULTS.md, issue #9). Two habits of
+those expressions are slow in libxml2 and lxml, and both can be removed without changing what is
+selected:
+
+- `.//*[self::div or self::section]` tests a predicate on every element of the page (about 1 µs
+  each); `(.//div | .//section)` lets libxml2 match names while it walks, about 4x faster. For
+  predicates that do not use position() the two select the same elements, in document order.
+- `re:test(@id, ...)` (EXSLT regular expressions) is a call back into Python, about 3 µs each, two
+  or three per `div`. A cheap C-level predicate put in front of it (`contains()`, or "has one of
+  these attributes"), which every element the regular expression accepts also passes, saves the
+  calls for the elements that cannot match. Predicates filter in sequence, so `[pre][test]`
+  selects what `[test]` selects when `test` implies `pre`.
+
+Each prefilter is derived by hand from the expression's regular expressions (the comment beside it
+says how); tests/test_xpath_prefilters.py checks on every page we have that both versions select
+the same elements and that extraction gives the same text. A rewrite is installed only onto the
+exact expression it was derived from (its text is fingerprinted): a trafilatura release that
+changes an expression keeps its own, correct, slower version, and that test says which one to
+derive again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from lxml.etree import XPath
+from trafilatura import xpaths
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    table: str                   # the list in trafilatura.xpaths that holds the expression
+    index: int
+    fingerprint: str             # sha256 of the original expression's text, first 16 hex digits
+    tags: tuple[str, ...] = ()   # the `.//*[self::a or self::b]` head to turn into `(.//a | .//b)`
+    after: str = ""              # without tags: the prefilter goes right after this text
+    prefilter: str = ""          # implied by the predicate that follows
+
+    def apply(self, path: str) -> str:
+        if self.tags:
+            head = ".//*[" + " or ".join(f"self::{tag}" for tag in self.tags) + "]"
+            anchor, replacement = head, "(" + " | ".join(f".//{tag}" for tag in self.tags) + ")"
+        else:
+            anchor, replacement = self.after, self.after
+        if anchor not in path:
+            raise ValueError(f"{self.table}[{self.index}]: {anchor!r} not in the expression")
+        if self.prefilter:
+            replacement += f"[{self.prefilter}]"
+        return path.replace(anchor, replacement, 1)
+
+
+COMMENT_IDS_AND_CLASSES = (
+    # ids: [Cc]omment(?!ary), comol, disqus_thread, dsq-comments; classes: [Cc]omment(?!ary),
+    # (article|post)-comments. Every alternative contains "omment", "comol" or "disqus_thread".
+    "contains(@id, 'omment') or contains(@id, 'comol') or contains(@id, 'disqus_thread')"
+    " or contains(@class, 'omment')"
+)
+
+REWRITES = (
+    Rewrite("REMOVE_COMMENTS_AND_LISTS_XPATH", 0, "9cc18d34e6e2d258",
+            tags=("div", "list", "section", "details", "ol", "ul"), prefilter=COMMENT_IDS_AND_CLASSES),
+    Rewrite("REMOVE_COMMENTS_XPATH", 0, "5d97216ca15d0558",
+            tags=("div", "list", "section", "details"), prefilter=COMMENT_IDS_AND_CLASSES),
+    # mvp-post-add-(box|wrap), infinite-?scroll, on the id or the class.
+    Rewrite("RAW_TREE_PRUNE_XPATH", 0, "01e7c660fd6406f2",
+            tags=("div", "section", "aside"),
+            prefilter="contains(@id, 'mvp-post-add-') or contains(@id, 'infinite')"
+                      " or contains(@class, 'mvp-post-add-') or contains(@class, 'infinite')"),
+    Rewrite("RAW_TREE_PRUNE_XPATH", 1, "3c7afe92279543d5", tags=("div", "section", "aside")),
+    # The first body candidate. Its [1] picks the first match among each element's children, so
+    # the head stays as it is (a union would pick the first of the page); only the prefilter.
+    # @class='post'|'entry', @itemprop='articleBody', @id='articleContent'; id tokens
+    # (entry|article|art)-content, article__content, article(-|__)?body, articleBody, body-text;
+    # class tokens post[-_]text, post-body, post-?entry, post[-_]?content, postContent,
+    # post_inner_wrapper, article-?text, articleText, (entry|page|text|article|art)-content,
+    # article__content, article(-|__)?body, articleBody, ArticleContent, body-text,
+    # article__container. Each contains "post", "rticle", "-content", "content" (ids) or
+    # "body-text", or is one of the equality tests repeated in the prefilter.
+    Rewrite("BODY_XPATH", 0, "caaa561ceca17064",
+            after="self::main or self::section]",
+            prefilter="@class='entry' or @itemprop='articleBody'"
+                      " or contains(@id, 'content') or contains(@id, 'rticle') or contains(@id, 'body-text')"
+                      " or contains(@class, 'post') or contains(@class, 'rticle')"
+                      " or contains(@class, '-content') or contains(@class, 'body-text')"),
+    # Boilerplate blocks: every test reads @id, @class, @role, @data-component or
+    # @data-lp-replacement-content, so an element with none of them cannot match (many <p> and
+    # <span> have none). The token list is too long for contains() to pay.
+    Rewrite("OVERALL_DISCARD_XPATH", 0, "a837e58a1b1ea116",
+            tags=("div", "item", "list", "p", "section", "span"),
+            prefilter="@id or @class or @role or @data-component or @data-lp-replacement-content"),
+    # Hidden and comment-title blocks: tests on @class, @id, @style and @aria-hidden only.
+    Rewrite("OVERALL_DISCARD_XPATH", 1, "c1d5b70b8cd03783",
+            after=".//*", prefilter="@id or @class or @style or @aria-hidden"),
+)
+
+
+def fingerprint(path: str) -> str:
+    return hashlib.sha256(path.encode()).hexdigest()[:16]
+
+
+_originals: dict[tuple[str, int], XPath] = {}
+_compiled: dict[tuple[str, int], XPath] = {}
+
+
+def _expression_for(rewrite: Rewrite, original: XPath) -> XPath:
+    key = (rewrite.table, rewrite.index)
+    if key not in _compiled:
+        # The namespaces are those trafilatura compiles these expressions with (re: is EXSLT's).
+        _compiled[key] = XPath(rewrite.apply(original.path), namespaces={"re": xpaths.REGEXP_NS})
+    return _compiled[key]
+
+
+def install() -> list[str]:
+    """Swap the rewritten expressions into trafilatura's tables, in place, so that every module
+    of trafilatura that imported a table sees them. Idempotent. Returns the expressions that were
+    left alone because their text is not the one a rewrite was derived from."""
+    skipped = []
+    for rewrite in REWRITES:
+        key = (rewrite.table, rewrite.index)
+        if key in _originals:
+            continue
+        table = getattr(xpaths, rewrite.table)
+        original = table[rewrite.index]
+        if fingerprint(original.path) != rewrite.fingerprint:
+            skipped.append(f"{rewrite.table}[{rewrite.index}]")
+            continue
+        table[rewrite.index] = _expression_for(rewrite, original)
+        _originals[key] = original
+    return skipped
+
+
+def uninstall() -> None:
+    for (table, index), original in _originals.items():
+        getattr(xpaths, table)[index] = original
+    _originals.clear()
+
+
+@contextmanager
+def trafilatura_as_published():
+    """trafilatura's own expressions for the duration: what the benchmarks' plain-trafilatura
+    baseline runs, in a process where our extraction has installed the prefilters."""
+    installed = bool(_originals)
+    uninstall()
+    try:
+        yield
+    finally:
+        if installed:
+            install()

@@ -33,7 +33,7 @@ import trafilatura
 
 from bench.scoring import PageScore, Scores, aggregate, score_page
 from pipelines.extraction_job import reset_library_caches as reset_caches
-from pipelines.xpath_prefilters import trafilatura_as_published
+from pipelines.trafilatura_speedups import trafilatura_as_published
 
 Extractor = Callable[[str, str | None], str | None]
 

@@ -58,6 +58,7 @@ class Measured:
     peak_rss_mb: float = 0.0
     peak_pss_mb: float = 0.0
     peak_process_rss_mb: dict = field(default_factory=dict)
+    cpu_ms_per_page_by_process: dict = field(default_factory=dict)
     notes: str = ""
 
     @property
@@ -87,6 +88,7 @@ class TreeMemory:
         self.peak_total = 0.0
         self.peak_total_pss = 0.0
         self.peaks: dict[str, float] = {}
+        self.cpu_seen: dict[int, tuple[str, float]] = {}  # pid -> (label, CPU seconds at the last look)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -111,6 +113,8 @@ class TreeMemory:
                     memory = process.memory_full_info()
                     rss, pss = memory.rss / 2**20, getattr(memory, "pss", memory.rss) / 2**20
                     label = " ".join(process.cmdline()[1:4])[:60] or process.name()
+                    cpu = process.cpu_times()
+                    self.cpu_seen[process.pid] = (label, cpu.user + cpu.system)
                 except psutil.Error:
                     continue
                 total += rss
@@ -119,6 +123,15 @@ class TreeMemory:
             self.peak_total = max(self.peak_total, total)
             self.peak_total_pss = max(self.peak_total_pss, total_pss)
             time.sleep(self.interval)
+
+    @property
+    def cpu_by_process(self) -> dict[str, float]:
+        """CPU seconds per kind of process (summed over processes with the same label), as last
+        sampled: up to `interval` short of the total, enough to see where the time goes."""
+        totals: dict[str, float] = {}
+        for label, seconds in self.cpu_seen.values():
+            totals[label] = totals.get(label, 0.0) + seconds
+        return totals
 
 
 def start_network(outlets: int, articles: int, workdir: Path) -> tuple[subprocess.Popen, dict, Path]:
@@ -144,7 +157,7 @@ def plain_trafilatura(outlets: int, articles: int, base_urls: dict) -> Measured:
 
     from newsdesk.samplenet.generated import GeneratedNetwork
     from pipelines.extraction_job import reset_library_caches as reset_caches
-    from pipelines.xpath_prefilters import trafilatura_as_published
+    from pipelines.trafilatura_speedups import trafilatura_as_published
 
     network = GeneratedNetwork(outlets, articles)
     seconds, pages = 0.0, 0
@@ -179,8 +192,12 @@ def newsdesk_crawl(sources: Path, database_url: str, workdir: Path, label: str) 
         raise SystemExit(f"newsdesk crawl failed ({process.returncode}): {stderr[-2000:]}")
     totals = crawl_totals(database_url)
     return Measured(label, totals["fetched"], seconds, children_cpu() - cpu_before, memory.peak_total,
-                    memory.peak_total_pss, memory.peaks,
+                    memory.peak_total_pss, memory.peaks, per_page(memory.cpu_by_process, totals["fetched"]),
                     notes=f"{totals['stored']} articles stored, {totals['syndicated']} syndicated stories formed")
+
+
+def per_page(cpu_seconds: dict[str, float], pages: int) -> dict[str, float]:
+    return {label: seconds * 1000 / pages for label, seconds in cpu_seconds.items()} if pages else {}
 
 
 def crawl_totals(database_url: str) -> dict[str, int]:
@@ -263,6 +280,8 @@ def report(results: list[Measured], server_speed: str, outlets: int, articles: i
             lines.append(f"  {r.name}: {r.notes}")
         for process, peak in sorted(r.peak_process_rss_mb.items(), key=lambda kv: -kv[1])[:4]:
             lines.append(f"    peak {peak:6.0f} MB  {process}")
+        for process, ms in sorted(r.cpu_ms_per_page_by_process.items(), key=lambda kv: -kv[1])[:4]:
+            lines.append(f"    CPU {ms:6.2f} ms/page  {process}")
     return "\n".join(lines)
 
 

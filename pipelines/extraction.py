@@ -25,11 +25,11 @@ from pipelines.decoding import check_html, decode_html
 from pipelines.language import detect_language, primary_language
 from pipelines.page_metadata import PageMetadata, parse_tree, read_metadata
 from pipelines.rejections import Rejected
-from pipelines.xpath_prefilters import install as install_xpath_prefilters
+from pipelines.trafilatura_speedups import install as install_trafilatura_speedups
 from storage.records import count_words
 
-# Same selections, fewer calls into Python: about 40% of trafilatura's time on our benchmark pages.
-install_xpath_prefilters()
+# Same results, about 45% less of trafilatura's time on our benchmark pages (see the module).
+install_trafilatura_speedups()
 
 DEFAULT_MIN_TEXT_CHARS = 250
 

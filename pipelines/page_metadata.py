@@ -187,18 +187,18 @@ def read_metadata(tree) -> PageMetadata:
 
 # Control characters (tab, newline and carriage return excepted), raw or as character references.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CHARACTER_REFERENCE = re.compile(r"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10})")
+# A control character, raw or as a character reference (&#7; &#x1F; &#127;): every value below 32
+# but tab, newline and carriage return, and 127. One search, in C: a loop over the page's
+# character references in Python cost 0.4 ms per page, most pages having hundreds (&#8217;).
+_CONTROL_OR_REFERENCE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+    r"|&#0*(?:[0-8]|1[124-9]|2[0-9]|3[01]|127)(?![0-9])"
+    r"|&#[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])(?![0-9a-fA-F])"
+)
 
 
 def _has_control_characters(text: str) -> bool:
-    if _CONTROL.search(text):
-        return True
-    for match in _CHARACTER_REFERENCE.finditer(text):
-        digits = match.group(1)
-        value = int(digits[1:], 16) if digits[0] in "xX" else int(digits)
-        if (value < 32 and value not in (9, 10, 13)) or value == 127:
-            return True
-    return False
+    return _CONTROL_OR_REFERENCE.search(text) is not None
 
 
 def _strip_control_characters(tree) -> None:

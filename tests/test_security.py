@@ -375,3 +375,15 @@ def test_a_database_password_never_reaches_logs_or_run_records(tmp_path, postgre
     for path in logs:
         assert PASSWORD not in path.read_text(errors="replace"), path
     assert set(result.stored("masked")) == canonical(good)
+
+
+@pytest.mark.parametrize("text, has_control", [
+    ("a\x07b", True), ("a\x7fb", True), ("&#7;", True), ("&#0000008;", True), ("&#27;[2J", True),
+    ("&#x1f;", True), ("&#X1B;", True), ("&#x7F;", True), ("&#127;", True), ("&#11;", True),
+    ("tab\tnewline\n", False), ("&#9;", False), ("&#10;", False), ("&#13;", False), ("&#x0a;", False),
+    ("&#8217;", False), ("&#x2019;", False), ("&#32;", False), ("&#1270;", False), ("&#x7f0;", False),
+])
+def test_control_characters_are_found_raw_or_as_references(text, has_control):
+    from pipelines.page_metadata import _has_control_characters
+
+    assert _has_control_characters(f"<p>{text}</p>") is has_control

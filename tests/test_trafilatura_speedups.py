@@ -1,4 +1,4 @@
-"""The rewritten trafilatura expressions select what the originals select (pipelines/xpath_prefilters.py)."""
+"""trafilatura with our speed-ups selects and extracts what trafilatura as released does (pipelines/trafilatura_speedups.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from trafilatura import xpaths
 
 from newsdesk.samplenet.generated import GeneratedNetwork
-from pipelines import xpath_prefilters
+from pipelines import trafilatura_speedups
 from pipelines.decoding import decode_html
 from pipelines.extraction import extract_page
 from pipelines.page_metadata import parse_tree
@@ -51,11 +51,11 @@ def synthetic_tree():
 
 
 def rewritten_pairs():
-    for rewrite in xpath_prefilters.REWRITES:
-        original = xpath_prefilters._originals.get((rewrite.table, rewrite.index))
+    for rewrite in trafilatura_speedups.REWRITES:
+        original = trafilatura_speedups._originals.get((rewrite.table, rewrite.index))
         if original is None:
             original = getattr(xpaths, rewrite.table)[rewrite.index]
-        yield rewrite, original, xpath_prefilters._expression_for(rewrite, original)
+        yield rewrite, original, trafilatura_speedups._expression_for(rewrite, original)
 
 
 def assert_same_selection(tree, label: str) -> int:
@@ -68,27 +68,27 @@ def assert_same_selection(tree, label: str) -> int:
 
 
 def test_every_rewrite_applies_to_the_pinned_trafilatura():
-    xpath_prefilters.uninstall()
-    skipped = xpath_prefilters.install()
+    trafilatura_speedups.uninstall()
+    skipped = trafilatura_speedups.install()
     assert skipped == [], (f"trafilatura changed {skipped}: derive their prefilters again from the new "
                            "text, then update the fingerprints")
-    for rewrite in xpath_prefilters.REWRITES:
-        assert getattr(xpaths, rewrite.table)[rewrite.index] is not xpath_prefilters._originals[
+    for rewrite in trafilatura_speedups.REWRITES:
+        assert getattr(xpaths, rewrite.table)[rewrite.index] is not trafilatura_speedups._originals[
             (rewrite.table, rewrite.index)]
 
 
 def test_a_changed_expression_is_left_alone():
-    xpath_prefilters.uninstall()
+    trafilatura_speedups.uninstall()
     table = xpaths.RAW_TREE_PRUNE_XPATH
     changed = type(table[1])(".//*[self::div or self::section or self::aside][contains(@class, 'other')]")
     saved, table[1] = table[1], changed
     try:
-        assert xpath_prefilters.install() == ["RAW_TREE_PRUNE_XPATH[1]"]
+        assert trafilatura_speedups.install() == ["RAW_TREE_PRUNE_XPATH[1]"]
         assert table[1] is changed
     finally:
-        xpath_prefilters.uninstall()
+        trafilatura_speedups.uninstall()
         table[1] = saved
-        xpath_prefilters.install()
+        trafilatura_speedups.install()
 
 
 def test_every_alternative_is_selected_by_both_versions():
@@ -152,7 +152,7 @@ def check_pages(pages) -> None:
         if tree is not None:
             selected += assert_same_selection(tree, label)
     assert selected > 0
-    with xpath_prefilters.trafilatura_as_published():
+    with trafilatura_speedups.trafilatura_as_published():
         expected = texts(pages)
     assert texts(pages) == expected
 
@@ -166,3 +166,15 @@ def test_real_pages_select_and_extract_the_same():
     if not pages:
         pytest.skip(f"{SHARED} is absent (the shared fixtures live beside the project, not in it)")
     check_pages(pages)
+
+
+def test_elements_get_their_classes_in_c_and_lose_only_the_form_helpers():
+    from lxml import html
+
+    page = "<html><body><form><input name='q'></form><p>text</p></body></html>"
+    tree = parse_tree(page)
+    assert type(tree.find(".//form")) is html.HtmlElement and type(tree.find(".//p")) is html.HtmlElement
+    assert tree.find(".//p").text_content() == "text"  # lxml.html's methods are all there
+    with trafilatura_speedups.trafilatura_as_published():
+        assert type(parse_tree(page).find(".//form")) is html.FormElement
+    assert type(parse_tree(page).find(".//form")) is html.HtmlElement  # installed again

@@ -378,7 +378,7 @@ def test_a_database_password_never_reaches_logs_or_run_records(tmp_path, postgre
 
 
 @pytest.mark.parametrize("text, has_control", [
-    ("a\x07b", True), ("a\x7fb", True), ("&#7;", True), ("&#0000008;", True), ("&#27;[2J", True),
+    ("a\x7fb", True), ("&#7;", True), ("&#0000008;", True), ("&#27;[2J", True),
     ("&#x1f;", True), ("&#X1B;", True), ("&#x7F;", True), ("&#127;", True), ("&#11;", True),
     ("tab\tnewline\n", False), ("&#9;", False), ("&#10;", False), ("&#13;", False), ("&#x0a;", False),
     ("&#8217;", False), ("&#x2019;", False), ("&#32;", False), ("&#1270;", False), ("&#x7f0;", False),
@@ -387,3 +387,12 @@ def test_control_characters_are_found_raw_or_as_references(text, has_control):
     from pipelines.page_metadata import _has_control_characters
 
     assert _has_control_characters(f"<p>{text}</p>") is has_control
+
+
+@pytest.mark.parametrize("written", ["\x07", "\x1b", "\x7f", "&#7;", "&#x1b;", "&#127;", "\x00"])
+def test_no_control_character_reaches_the_parsed_tree(written):
+    from pipelines.page_metadata import _CONTROL, parse_tree
+
+    tree = parse_tree(f"<html><head><title>a{written}b</title></head><body><p title='x{written}'>c{written}d</p></body></html>")
+    assert tree.findtext(".//title") == "ab" and tree.findtext(".//p") == "cd"
+    assert not any(_CONTROL.search(value) for element in tree.iter() for value in element.attrib.values())

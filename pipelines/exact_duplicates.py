@@ -6,11 +6,19 @@ Same source, other URL: an alias of the stored article. Another source: a syndic
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from pipelines.dedup_types import ALIAS, COPY, Match
 from storage.models import Article
+
+_ARTICLES = Article.__table__
+# Built once, on the table: run for every new article (see storage/articles.py's _FIND_BY_URLS).
+_BY_CONTENT_HASH = (
+    select(_ARTICLES.c.id, _ARTICLES.c.source_id, _ARTICLES.c.story_id)
+    .where(_ARTICLES.c.content_hash == bindparam("content_hash"))
+    .order_by(_ARTICLES.c.first_seen_at, _ARTICLES.c.id)
+)
 
 
 class ExactDuplicatePass:
@@ -20,11 +28,7 @@ class ExactDuplicatePass:
         self.stats = stats
 
     def find(self, session: Session, content_hash: str, source_id: int) -> Match | None:
-        rows = session.execute(
-            select(Article.id, Article.source_id, Article.story_id)
-            .where(Article.content_hash == content_hash)
-            .order_by(Article.first_seen_at, Article.id)
-        ).all()
+        rows = session.execute(_BY_CONTENT_HASH, {"content_hash": content_hash}).all()
         if not rows:
             return None
         same_source = next((row for row in rows if row.source_id == source_id), None)

@@ -41,6 +41,9 @@ DOWNLOAD_WARNSIZE = _settings.max_page_bytes // 2
 REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = False  # news pages need none, and cookies only make crawls less repeatable
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's remote control: an HTTP server per crawler that runs code sent to it (with a token
+# from a file). Nothing here uses it, and a crawler of other people's pages should not listen.
+REMOTE_CONTROL_ENABLED = False
 # Items one response yields are processed this many at a time. Scrapy starts that many asyncio
 # tasks for every response, whatever it yields; an article page yields one item and a feed page
 # yields requests, so its default of 100 cost the crawl process a sixth of its CPU (py-spy).

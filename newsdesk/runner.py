@@ -7,6 +7,7 @@ exit codes come from the same records an operator reads later with `newsdesk run
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -121,7 +122,8 @@ def follow(process: CrawlProcess, *, on_progress: Callable[[list[CrawlRun]], Non
             timed_out = True
             stop(process, grace_seconds)
             break
-        time.sleep(poll_seconds)
+        with contextlib.suppress(subprocess.TimeoutExpired):  # back as soon as the crawl ends
+            process.popen.wait(timeout=poll_seconds)
     code = process.popen.wait()
     if timed_out:
         mark_unfinished(process, "timeout", f"stopped after the {timeout_seconds:.0f} s crawl timeout")

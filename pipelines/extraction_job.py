@@ -75,3 +75,8 @@ def warm_up() -> None:
     """Worker initializer: import the heavy modules once, before the first page arrives."""
     import pipelines.extraction  # noqa: F401
 
+
+def ready() -> bool:
+    """A job that does nothing: submitted to start a worker early (after its warm_up)."""
+    return True
+

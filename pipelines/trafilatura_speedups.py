@@ -48,18 +48,27 @@ class Rewrite:
     tags: tuple[str, ...] = ()   # the `.//*[self::a or self::b]` head to turn into `(.//a | .//b)`
     after: str = ""              # without tags: the prefilter goes right after this text
     prefilter: str = ""          # implied by the predicate that follows
+    first_per_parent: bool = False  # the original ends in `[1]`: see apply()
 
     def apply(self, path: str) -> str:
         if self.tags:
-            head = ".//*[" + " or ".join(f"self::{tag}" for tag in self.tags) + "]"
-            anchor, replacement = head, "(" + " | ".join(f".//{tag}" for tag in self.tags) + ")"
+            self_test = " or ".join(f"self::{tag}" for tag in self.tags)
+            anchor, replacement = f".//*[{self_test}]", "(" + " | ".join(f".//{tag}" for tag in self.tags) + ")"
         else:
             anchor, replacement = self.after, self.after
         if anchor not in path:
             raise ValueError(f"{self.table}[{self.index}]: {anchor!r} not in the expression")
-        if self.prefilter:
-            replacement += f"[{self.prefilter}]"
-        return path.replace(anchor, replacement, 1)
+        prefilter = f"[{self.prefilter}]" if self.prefilter else ""
+        if self.first_per_parent:
+            # `.//*[T][P][1]` keeps, among each element's children, the first that passes T and P: in
+            # a union that is an element passing T and P with no preceding sibling that does.
+            body = path.rstrip()
+            if not body.endswith("][1]"):
+                raise ValueError(f"{self.table}[{self.index}]: no [1] at the end")
+            predicate = body[body.index(anchor) + len(anchor):-len("[1]")]
+            return (f"{replacement}{prefilter}{predicate}"
+                    f"[not(preceding-sibling::*[{self_test}]{prefilter}{predicate})]")
+        return path.replace(anchor, replacement + prefilter, 1)
 
 
 COMMENT_IDS_AND_CLASSES = (
@@ -80,8 +89,8 @@ REWRITES = (
             prefilter="contains(@id, 'mvp-post-add-') or contains(@id, 'infinite')"
                       " or contains(@class, 'mvp-post-add-') or contains(@class, 'infinite')"),
     Rewrite("RAW_TREE_PRUNE_XPATH", 1, "3c7afe92279543d5", tags=("div", "section", "aside")),
-    # The first body candidate. Its [1] picks the first match among each element's children, so
-    # the head stays as it is (a union would pick the first of the page); only the prefilter.
+    # The first body candidate. Its [1] picks the first match among each element's children,
+    # which the union form says with a preceding-sibling test (see Rewrite.apply).
     # @class='post'|'entry', @itemprop='articleBody', @id='articleContent'; id tokens
     # (entry|article|art)-content, article__content, article(-|__)?body, articleBody, body-text;
     # class tokens post[-_]text, post-body, post-?entry, post[-_]?content, postContent,
@@ -90,7 +99,7 @@ REWRITES = (
     # article__container. Each contains "post", "rticle", "-content", "content" (ids) or
     # "body-text", or is one of the equality tests repeated in the prefilter.
     Rewrite("BODY_XPATH", 0, "caaa561ceca17064",
-            after="self::main or self::section]",
+            tags=("article", "div", "main", "section"), first_per_parent=True,
             prefilter="@class='entry' or @itemprop='articleBody'"
                       " or contains(@id, 'content') or contains(@id, 'rticle') or contains(@id, 'body-text')"
                       " or contains(@class, 'post') or contains(@class, 'rticle')"

@@ -19,7 +19,7 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from pipelines.extraction_job import ExtractionJob, run_job, warm_up
+from pipelines.extraction_job import ExtractionJob, ready, run_job, warm_up
 
 logger = logging.getLogger(__name__)
 IN_FLIGHT_PER_WORKER = 4
@@ -41,6 +41,13 @@ class ExtractionPool:
             self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                                  initializer=warm_up)
         return self._executor
+
+    def start(self) -> None:
+        """Start the workers now rather than on the first page: each takes about a second to import
+        trafilatura, which it then does while the spiders fetch their feeds, not after."""
+        pool = self._pool()
+        for _ in range(self.workers):  # the executor starts a process per job while it has fewer
+            pool.submit(ready)
 
     async def run(self, job: ExtractionJob):
         if self._slots is None:
@@ -90,6 +97,8 @@ def acquire(workers: int) -> ExtractionPool | InlineExtraction:
     global _shared
     if _shared is None:
         _shared = InlineExtraction() if workers == 0 else ExtractionPool(workers)
+        if isinstance(_shared, ExtractionPool):
+            _shared.start()
     _shared.users += 1
     return _shared
 

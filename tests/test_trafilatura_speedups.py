@@ -43,6 +43,8 @@ MATCHING_ELEMENTS = """
 <div class="comments-title">a</div><div id="reply-3">a</div><div style="visibility:hidden">a</div>
 <p style="display: none">a</p><span id="akismet">a</span><div class="x hide-print">a</div>
 <p aria-hidden="true">a</p><p>plain</p><span>plain</span>
+<section id="siblings"><p>x</p><div class="post" id="first">a</div><div class="entry" id="second">a</div>
+<main class="article-body" id="third"><div class="x"><section id="nested-first" class="post-content">a</section></div></main></section>
 """
 
 
@@ -98,6 +100,10 @@ def test_every_alternative_is_selected_by_both_versions():
     # The examples reach every rewritten expression, or the comparison above would prove little.
     for rewrite, original, _ in rewritten_pairs():
         assert original(tree), f"no example element for {rewrite.table}[{rewrite.index}]"
+    # BODY_XPATH[0] ends in [1]: the first match among each element's children, so of the three
+    # matching siblings only the first, and the nested match (first among its own siblings).
+    body_candidates = {element.get("id") for element in xpaths.BODY_XPATH[0](tree)}
+    assert {"first", "nested-first"} <= body_candidates and not {"second", "third"} & body_candidates
     comment_blocks = [element.get("id") or element.get("class")
                       for element in xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH[0](tree)]
     assert len(comment_blocks) == 11 and "commentary" not in comment_blocks  # (?!ary)

@@ -85,3 +85,23 @@ def test_a_dead_worker_is_replaced_and_the_page_reported():
     finally:
         pool.close()
     assert result.page.title
+
+
+def test_the_shared_pool_starts_its_workers_before_the_first_page():
+    import time
+
+    import psutil
+
+    from pipelines import worker_pool
+
+    pool = worker_pool.acquire(2)
+    try:
+        deadline = time.monotonic() + 30
+        workers: list = []
+        while time.monotonic() < deadline and len(workers) < 2:
+            workers = [child for child in psutil.Process().children(recursive=True)
+                       if "spawn_main" in " ".join(child.cmdline())]
+            time.sleep(0.1)
+        assert len(workers) == 2, "no job was submitted, yet both workers should be running"
+    finally:
+        worker_pool.release(pool)

@@ -33,6 +33,32 @@ def main(argv: list[str] | None = None) -> int:
     from storage.types import utcnow
 
     started = utcnow()
+    extraction = _start_extraction_workers()
+    try:
+        return _crawl(args, started)
+    finally:
+        if extraction is not None:
+            from pipelines import worker_pool
+
+            worker_pool.release(extraction)
+
+
+def _start_extraction_workers():
+    """The extraction workers, started first: each spends about a second importing trafilatura,
+    which then overlaps with this process importing Scrapy and opening its spiders (the crawl's
+    pipelines share this pool). None for a bad setting, which _crawl reports."""
+    from newsdesk.config import get_settings
+    from newsdesk.errors import UserError
+    from pipelines import worker_pool
+
+    try:
+        workers = get_settings().effective_extract_workers
+    except UserError:
+        return None
+    return worker_pool.acquire(workers)
+
+
+def _crawl(args: argparse.Namespace, started) -> int:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawlers.settings")
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings

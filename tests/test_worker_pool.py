@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import UTC, datetime
 
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 from newsdesk.samplenet.site import OUTLETS, build_site
 from pipelines.extraction_job import ExtractionJob, run_job
 from pipelines.rejections import Rejected
-from pipelines.worker_pool import ExtractionPool
+from pipelines.worker_pool import WORKER_NICENESS, ExtractionPool
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
 
@@ -105,3 +106,12 @@ def test_the_shared_pool_starts_its_workers_before_the_first_page():
         assert len(workers) == 2, "no job was submitted, yet both workers should be running"
     finally:
         worker_pool.release(pool)
+
+
+def test_workers_run_at_a_lower_priority_than_the_crawl():
+    pool = ExtractionPool(1)
+    try:
+        niceness = pool._pool().submit(os.nice, 0).result(timeout=60)
+        assert niceness == os.nice(0) + WORKER_NICENESS
+    finally:
+        pool.close()

@@ -81,9 +81,15 @@ def launch(keys: list[str], *, trigger: str, sources_path: Path | None = None,
     with open(log_path, "ab") as log_file:
         popen = subprocess.Popen(
             command, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            env={**os.environ, **(env or {})}, start_new_session=True,
+            env={**CRAWL_PROCESS_ENV, **os.environ, **(env or {})}, start_new_session=True,
         )
     return CrawlProcess(popen, started, log_path, socket.gethostname())
+
+
+# glibc gives each thread that allocates its own malloc arena, and the crawl process has about ten
+# (reactor, database writers, the extraction pool's helpers, asyncio's executor). Two arenas: 5 MB
+# less resident memory in the throughput benchmark, at the same speed. The environment wins.
+CRAWL_PROCESS_ENV = {"MALLOC_ARENA_MAX": "2"}
 
 
 def stop(process: CrawlProcess, grace_seconds: float) -> None:

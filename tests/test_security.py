@@ -396,3 +396,15 @@ def test_no_control_character_reaches_the_parsed_tree(written):
     tree = parse_tree(f"<html><head><title>a{written}b</title></head><body><p title='x{written}'>c{written}d</p></body></html>")
     assert tree.findtext(".//title") == "ab" and tree.findtext(".//p") == "cd"
     assert not any(_CONTROL.search(value) for element in tree.iter() for value in element.attrib.values())
+
+
+def test_a_crawl_opens_no_listening_port():
+    """Scrapy's telnet console and its remote-control server (which runs code sent to it) stay off."""
+    from scrapy.settings import Settings
+
+    from crawlers import settings as project_settings
+
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    assert settings.getbool("TELNETCONSOLE_ENABLED") is False
+    assert settings.getbool("REMOTE_CONTROL_ENABLED") is False

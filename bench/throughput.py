@@ -5,7 +5,10 @@ One run, on this machine, against the generated sample network (N outlets x M ar
 
 1. the network's speed, with wrk (so that the server is shown not to be the bottleneck);
 2. plain `trafilatura.extract(html, include_comments=False)` on the same article pages, one
-   process, one core (the pages are generated in-process, byte-identical to what is served);
+   process, one core (the pages are generated in-process, byte-identical to what is served),
+   measured twice: before and after step 3. This VM's speed drifts by up to ±40% within minutes,
+   so the crawl is compared with the mean of the two (its "1-core" rate), and the gap between
+   them is printed as the drift the ratios carry;
 3. `newsdesk crawl --all` of the network into a fresh SQLite database (dedup on): wall time,
    pages per second, CPU utilisation of the whole process tree (CLI, crawl, extraction
    workers), and its peak memory (the sum over the tree, sampled every 0.2 s);
@@ -152,7 +155,7 @@ def wrk(url: str) -> str:
     return f"{float(match.group(1)):.0f} requests/s (wrk -t2 -c16 -d5s, one article page)" if match else output
 
 
-def plain_trafilatura(outlets: int, articles: int, base_urls: dict) -> Measured:
+def plain_trafilatura(outlets: int, articles: int, base_urls: dict, when: str) -> Measured:
     import trafilatura
 
     from newsdesk.samplenet.generated import GeneratedNetwork
@@ -173,8 +176,18 @@ def plain_trafilatura(outlets: int, articles: int, base_urls: dict) -> Measured:
                 seconds += time.perf_counter() - started
             pages += 1
         reset_caches()
-    return Measured("plain trafilatura, one process", pages, seconds, cpu_seconds=seconds,
-                    notes="extract(html, include_comments=False) on the same pages, pages in memory")
+    return Measured(f"plain trafilatura, one process, {when}", pages, seconds, cpu_seconds=seconds)
+
+
+def one_core_baseline(runs: list[Measured]) -> Measured:
+    """The plain runs bracketing the crawl, as one: their pages and seconds averaged."""
+    pages, seconds = sum(r.pages for r in runs) / len(runs), sum(r.seconds for r in runs) / len(runs)
+    rates = [r.pages_per_second for r in runs]
+    drift = (max(rates) / min(rates) - 1) if min(rates) else 0.0
+    return Measured("plain trafilatura, one process (mean)", int(pages), seconds, cpu_seconds=seconds,
+                    notes=f"extract(html, include_comments=False) on the same pages, pages in memory; "
+                          f"mean of {len(runs)} runs ({', '.join(f'{rate:.1f}' for rate in rates)} pages/s: "
+                          f"the machine drifted {drift:.0%} between them)")
 
 
 def newsdesk_crawl(sources: Path, database_url: str, workdir: Path, label: str) -> Measured:
@@ -267,7 +280,7 @@ def fresh_postgres(server_url: str) -> tuple[str, callable]:
 
 
 def report(results: list[Measured], server_speed: str, outlets: int, articles: int) -> str:
-    baseline = next(r for r in results if r.name.startswith("plain"))
+    baseline = next(r for r in results if r.name.endswith("(mean)"))
     lines = [f"network: {outlets} outlets x {articles} articles; server: {server_speed}",
              f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB", "",
              f"{'run':44} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'vs 1-core':>9} {'CPU':>5} {'peak RSS':>9} {'peak PSS':>9}"]
@@ -302,8 +315,10 @@ def main(argv: list[str] | None = None) -> int:
 
         sample_path = next(p for p in GeneratedNetwork(1, 1).build("gen000", first) if p.startswith("/news/"))
         server_speed = wrk(first + sample_path)
-        results.append(plain_trafilatura(args.outlets, args.articles, base_urls))
+        plain = [plain_trafilatura(args.outlets, args.articles, base_urls, "before")]
         results.append(newsdesk_crawl(sources, f"sqlite:///{workdir / 'bench.db'}", workdir, "newsdesk crawl, SQLite"))
+        plain.append(plain_trafilatura(args.outlets, args.articles, base_urls, "after"))
+        results[:0] = [*plain, one_core_baseline(plain)]
         if not args.skip_trafilatura_cli:
             results.append(trafilatura_cli(base_urls, args.outlets, args.articles, workdir))
         if args.postgres_url:

@@ -25,6 +25,7 @@ from pipelines.decoding import check_html, decode_html
 from pipelines.language import detect_language, primary_language
 from pipelines.page_metadata import PageMetadata, parse_tree, read_metadata
 from pipelines.rejections import Rejected
+from pipelines.trafilatura_speedups import handed_over
 from pipelines.trafilatura_speedups import install as install_trafilatura_speedups
 from storage.records import count_words
 
@@ -158,11 +159,15 @@ def extract_page(body: bytes | str, *, url: str | None = None, content_type: str
         published=meta.published, modified=meta.modified, hint_published=hints.get("published"),
         hint_updated=hints.get("updated"), tree=tree, url=url, now=now,
     )
-    raw_text = trafilatura.extract(tree, url=url, output_format="txt", **TRAFILATURA_OPTIONS)
+    headings = [" ".join(h.text_content().split()) for h in tree.xpath("//h1")[:3]]
+    links = link_texts(tree)
+    # Everything is read from the tree: trafilatura may prune it instead of a copy of it.
+    with handed_over(tree):
+        raw_text = trafilatura.extract(tree, url=url, output_format="txt", **TRAFILATURA_OPTIONS)
+    del tree
     if not raw_text or not raw_text.strip():
         raise Rejected("no_text")
 
-    headings = [" ".join(h.text_content().split()) for h in tree.xpath("//h1")[:3]]
     title = clean_title(meta, headings) or normalise_line(hints.get("title") or "")
     if not title:
         raise Rejected("no_text", "no title")
@@ -172,7 +177,7 @@ def extract_page(body: bytes | str, *, url: str | None = None, content_type: str
 
     paragraphs = paragraphs_of(raw_text)
     paragraphs, glued_labels = remove_headline_fragments(paragraphs, titles, labels)
-    paragraphs = remove_teasers(paragraphs, link_texts(tree))
+    paragraphs = remove_teasers(paragraphs, links)
     paragraphs, byline_authors = extract_byline(paragraphs, split_authors(meta.authors))
     paragraphs = remove_boilerplate_lines(paragraphs)
     paragraphs = remove_repeated_lines(paragraphs)

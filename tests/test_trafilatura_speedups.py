@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import gzip
 from datetime import UTC, datetime
 
@@ -11,7 +12,7 @@ from trafilatura import xpaths
 from newsdesk.samplenet.generated import GeneratedNetwork
 from pipelines import trafilatura_speedups
 from pipelines.decoding import decode_html
-from pipelines.extraction import extract_page
+from pipelines.extraction import TRAFILATURA_OPTIONS, extract_page
 from pipelines.page_metadata import parse_tree
 from pipelines.rejections import Rejected
 from tests.conftest import SHARED
@@ -184,3 +185,37 @@ def test_elements_get_their_classes_in_c_and_lose_only_the_form_helpers():
     with trafilatura_speedups.trafilatura_as_published():
         assert type(parse_tree(page).find(".//form")) is html.FormElement
     assert type(parse_tree(page).find(".//form")) is html.HtmlElement  # installed again
+
+
+def test_a_handed_over_tree_is_pruned_in_place_and_extracts_the_same():
+    import trafilatura
+
+    page = sample_network_pages(3)[0][1].decode()
+    size = len(list(parse_tree(page).iter()))
+    kept = parse_tree(page)
+    expected = trafilatura.extract(kept, output_format="txt", **TRAFILATURA_OPTIONS)
+    assert expected and len(list(kept.iter())) == size  # not handed over: trafilatura pruned a copy
+
+    given = parse_tree(page)
+    with trafilatura_speedups.handed_over(given):
+        assert trafilatura.extract(given, output_format="txt", **TRAFILATURA_OPTIONS) == expected
+    assert len(list(given.iter())) < size  # pruned in place: the defensive copy was skipped
+    # Only that copy: afterwards, and for any other tree, trafilatura copies again.
+    again = parse_tree(page)
+    assert trafilatura.extract(again, output_format="txt", **TRAFILATURA_OPTIONS) == expected
+    assert len(list(again.iter())) == size
+
+
+def test_a_changed_bare_extraction_keeps_its_copy(monkeypatch):
+    from trafilatura import core
+
+    trafilatura_speedups.uninstall()
+    monkeypatch.setattr(trafilatura_speedups, "BARE_EXTRACTION_FINGERPRINT", "0" * 16)
+    try:
+        assert trafilatura_speedups.install() == ["core.bare_extraction (hand-over)"]
+        assert core.copy is copy.copy
+    finally:
+        monkeypatch.undo()
+        trafilatura_speedups.uninstall()
+        assert trafilatura_speedups.install() == []
+    assert core.copy is trafilatura_speedups._copy_unless_handed_over

@@ -62,10 +62,13 @@ class KnownUrls:
         young = now - born < self.recheck_window
         return young and now - stored.last_seen_at >= self.recheck_after
 
-    def split(self, candidates: list[Candidate], now: datetime | None = None) -> tuple[list[Candidate], list[Candidate], list[Candidate]]:
-        """(to fetch, known and unchanged, rejected before and still not worth fetching)."""
+    def split(self, candidates: list[Candidate], now: datetime | None = None, *,
+              keys: list[str] | None = None) -> tuple[list[Candidate], list[Candidate], list[Candidate]]:
+        """(to fetch, known and unchanged, rejected before and still not worth fetching).
+
+        keys: the candidates' canonical URLs, when the caller has them already."""
         now = now or utcnow()
-        keys = [canonical_url(c.url) for c in candidates]
+        keys = keys if keys is not None else [canonical_url(c.url) for c in candidates]
         stored = self.lookup(keys)
         with self.sessions() as session:
             rejected_before = still_rejected(session, [k for k in keys if k not in stored], now)

@@ -122,13 +122,14 @@ class NewsSpider(scrapy.Spider):
         now = utcnow()
         state = self.state(response)
         fresh: dict[str, Candidate] = {}
+        key_of: dict[str, str] = {}  # candidate URL -> canonical URL (courlan is the costly part here)
         for candidate in candidates:
             self.count("candidates")
             reason = self._skip_reason(candidate, now)
             if reason:
                 self.count(f"skipped/{reason}")
                 continue
-            key = canonical_url(candidate.url)
+            key = key_of[candidate.url] = canonical_url(candidate.url)
             state.variants.setdefault(key, set()).add(candidate.url)
             # A URL found again in the same run is fetched once. One judged known and unchanged is
             # looked at again only if this listing says it was updated (a sitemap's lastmod after
@@ -138,16 +139,16 @@ class NewsSpider(scrapy.Spider):
                 self._complete_hints(state, key, candidate)
                 continue
             fresh[key] = candidate
-        to_fetch, known, rejected = self.known_urls.split(list(fresh.values()), now)
+        to_fetch, known, rejected = self.known_urls.split(list(fresh.values()), now, keys=list(fresh))
         self.count("skipped/rejected_before", len(rejected))
-        state.known_unchanged.update(canonical_url(c.url) for c in rejected)
+        state.known_unchanged.update(key_of[c.url] for c in rejected)
         for candidate in known:
-            key = canonical_url(candidate.url)
+            key = key_of[candidate.url]
             if key not in state.known_unchanged:
                 state.known_unchanged.add(key)
                 self.count("skipped/known")
         for candidate in to_fetch:
-            key = canonical_url(candidate.url)
+            key = key_of[candidate.url]
             state.requested.add(key)
             hints = state.hints[key] = {"title": candidate.title, "via": candidate.via,
                                        "published": candidate.published.isoformat() if candidate.published else None,

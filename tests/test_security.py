@@ -408,3 +408,20 @@ def test_a_crawl_opens_no_listening_port():
     settings.setmodule(project_settings, priority="project")
     assert settings.getbool("TELNETCONSOLE_ENABLED") is False
     assert settings.getbool("REMOTE_CONTROL_ENABLED") is False
+
+
+def test_telnet_and_remote_control_are_not_even_imported():
+    """Scrapy imports every extension named in its settings, disabled or not: these two are left out
+    of the list, and every other extension Scrapy has by default is kept."""
+    from scrapy.settings import Settings
+    from scrapy.settings import default_settings as scrapy_defaults
+
+    from crawlers import settings as project_settings
+
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    extensions = set(settings.getwithbase("EXTENSIONS"))
+    left_out = {"scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl"}
+    assert not extensions & left_out
+    assert extensions >= set(scrapy_defaults.EXTENSIONS_BASE) - left_out
+    assert "crawlers.run_recorder.RunRecorder" in extensions

@@ -219,3 +219,37 @@ def test_a_changed_bare_extraction_keeps_its_copy(monkeypatch):
         trafilatura_speedups.uninstall()
         assert trafilatura_speedups.install() == []
     assert core.copy is trafilatura_speedups._copy_unless_handed_over
+
+
+def test_invalid_characters_are_deleted_exactly_as_trafilatura_does():
+    from trafilatura import utils
+
+    fast = utils.INVALID_XML_CHARS
+    assert isinstance(fast, trafilatura_speedups._InvalidXmlChars)
+    page = sample_network_pages(3)[0][1].decode()
+    samples = [page, "", "plain ascii\ttab\nnewline\rreturn", "curly ’quotes’ — and ünïcode 中文", "emoji 😀 text",
+               "lone \ud800 surrogate", "\ufffd replacement char"]
+    samples += [f"a{chr(code)}b" for code in range(0x00, 0x20)]
+    samples += [f"é{chr(code)}ü" for code in (0x01, 0x0B, 0x1F, 0xFFFE, 0xFFFF, 0xFFFD, 0x7F, 0x85)]
+    samples += [page[:5000] + "\x07" + page[5000:], page + "\uffff"]
+    for sample in samples:
+        assert fast.sub("", sample) == fast.pattern.sub("", sample), repr(sample[:40])
+    assert fast.sub("", page) is page  # nothing to delete: the expression did not run
+    assert fast.has_match("a\x0bb") and fast.has_match("a\ufffeb") and not fast.has_match("a\tb\n\r")
+
+
+def test_a_changed_invalid_characters_expression_is_left_alone(monkeypatch):
+    import re
+
+    from trafilatura import utils
+
+    trafilatura_speedups.uninstall()
+    changed = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+    monkeypatch.setattr(utils, "INVALID_XML_CHARS", changed)
+    try:
+        assert trafilatura_speedups.install() == ["utils.INVALID_XML_CHARS"]
+        assert utils.INVALID_XML_CHARS is changed
+    finally:
+        trafilatura_speedups.uninstall()
+        monkeypatch.undo()
+        assert trafilatura_speedups.install() == []

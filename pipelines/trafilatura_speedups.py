@@ -217,7 +217,11 @@ class _InvalidXmlChars:
             data = string.encode("utf-8")
         except UnicodeEncodeError:  # lone surrogates: let the expression judge
             return True
-        return bool(data.translate(None, _ALLOWED_BYTES)) or any(c in data for c in _INVALID_NONCHARACTERS)
+        if data.translate(None, _ALLOWED_BYTES):
+            return True
+        # U+FFFE and U+FFFF share their first two bytes with every character from U+F000: one search
+        # for those bytes, which pages rarely have, before the two exact ones.
+        return b"\xef\xbf" in data and any(c in data for c in _INVALID_NONCHARACTERS)
 
     def sub(self, repl, string, count=0):
         return self.pattern.sub(repl, string, count) if self.has_match(string) else string

@@ -44,8 +44,8 @@ same string either way. Installed only onto the exact expression it was written 
 
 from __future__ import annotations
 
-import hashlib
 import copy
+import hashlib
 import inspect
 import threading
 from contextlib import contextmanager

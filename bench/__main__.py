@@ -1,6 +1,6 @@
 """Every benchmark of the project, one after the other: `python -m bench all` (`make bench`).
 
-    python -m bench [all | extraction | dedup | throughput | distributed | soak]
+    python -m bench [all | extraction | dedup | throughput | write_batching | distributed | soak]
 
 Each prints its figures; bench/RESULTS.md records them with the command that produced them.
 """
@@ -14,6 +14,7 @@ BENCHMARKS = {
     "extraction": ("bench.extraction", ["--repeat", "3"]),
     "dedup": ("bench.dedup", ["all"]),
     "throughput": ("bench.throughput", []),
+    "write_batching": ("bench.write_batching", []),
     "distributed": ("bench.distributed", []),
     "soak": ("bench.soak", []),
 }

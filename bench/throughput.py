@@ -65,7 +65,6 @@ class Measured:
     notes: str = ""
     stolen: float = 0.0  # share of the machine's CPU time the hypervisor took during the run
 
-
     @property
     def pages_per_second(self) -> float:
         return self.pages / self.seconds if self.seconds else 0.0
@@ -77,7 +76,7 @@ class Measured:
 
 def with_steal(run, *args) -> Measured:
     """`run(*args)`, with the share of CPU time stolen by the hypervisor meanwhile: this VM's speed
-    drifts (plain trafilatura measured from 37 to 72 pages/s on different days and hours), and
+    drifts (plain trafilatura measured from 36 to 104 pages/s on different days and hours), and
     steal is the visible part of that drift."""
     before = psutil.cpu_times()
     result = run(*args)

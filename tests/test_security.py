@@ -398,14 +398,20 @@ def test_no_control_character_reaches_the_parsed_tree(written):
     assert not any(_CONTROL.search(value) for element in tree.iter() for value in element.attrib.values())
 
 
-def test_a_crawl_opens_no_listening_port():
-    """Scrapy's telnet console and its remote-control server (which runs code sent to it) stay off."""
+def crawl_settings():
+    """The settings a crawl runs with: Scrapy's defaults under the project's."""
     from scrapy.settings import Settings
 
     from crawlers import settings as project_settings
 
     settings = Settings()
     settings.setmodule(project_settings, priority="project")
+    return settings
+
+
+def test_a_crawl_opens_no_listening_port():
+    """Scrapy's telnet console and its remote-control server (which runs code sent to it) stay off."""
+    settings = crawl_settings()
     assert settings.getbool("TELNETCONSOLE_ENABLED") is False
     assert settings.getbool("REMOTE_CONTROL_ENABLED") is False
 
@@ -413,14 +419,9 @@ def test_a_crawl_opens_no_listening_port():
 def test_telnet_and_remote_control_are_not_even_imported():
     """Scrapy imports every extension named in its settings, disabled or not: these two are left out
     of the list, and every other extension Scrapy has by default is kept."""
-    from scrapy.settings import Settings
     from scrapy.settings import default_settings as scrapy_defaults
 
-    from crawlers import settings as project_settings
-
-    settings = Settings()
-    settings.setmodule(project_settings, priority="project")
-    extensions = set(settings.getwithbase("EXTENSIONS"))
+    extensions = set(crawl_settings().getwithbase("EXTENSIONS"))
     left_out = {"scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl"}
     assert not extensions & left_out
     assert extensions >= set(scrapy_defaults.EXTENSIONS_BASE) - left_out

@@ -253,3 +253,22 @@ def test_a_changed_invalid_characters_expression_is_left_alone(monkeypatch):
         trafilatura_speedups.uninstall()
         monkeypatch.undo()
         assert trafilatura_speedups.install() == []
+
+
+def test_a_copy_trafilatura_does_not_get_from_the_copy_module_is_left_alone(monkeypatch):
+    from trafilatura import core
+
+    def its_own_copy(obj):
+        return copy.copy(obj)
+
+    trafilatura_speedups.uninstall()
+    monkeypatch.setattr(core, "copy", its_own_copy)
+    try:
+        trafilatura_speedups.install()
+        assert core.copy is its_own_copy
+        trafilatura_speedups.uninstall()
+        assert core.copy is its_own_copy
+    finally:
+        monkeypatch.undo()
+        trafilatura_speedups.install()
+    assert core.copy is trafilatura_speedups._copy_unless_handed_over

@@ -122,7 +122,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def base_settings(args):
     from bench.dedup_precision import settings_with
-    from pipelines.article_writer import DedupSettings
+    from pipelines.dedup.writer import DedupSettings
 
     return settings_with(DedupSettings(), threshold=args.threshold, shingle_words=args.shingle_words,
                          bands=args.bands, num_perm=args.num_perm, min_words=args.min_words)

@@ -24,19 +24,12 @@ from sqlalchemy.orm import Session
 
 from bench.dedup_syndication import Item, SyndicationSet
 from bench.dedup_variants import VARIANTS
-from pipelines.article_writer import ArticleWriter, DedupSettings
-from pipelines.signatures import (
-    Signature,
-    SignatureParams,
-    band_keys,
-    containment,
-    jaccard,
-    signature,
-)
+from core.records import ArticleData, Signature, SignatureParams
+from pipelines.dedup.signatures import band_keys, containment, jaccard, signature
+from pipelines.dedup.writer import ArticleWriter, DedupSettings
 from storage import migrate
 from storage.db import make_engine
 from storage.models import Article, Source
-from storage.records import ArticleData
 
 PAIRS_KEPT = 500  # false pairs listed per run (all are counted)
 

@@ -25,10 +25,10 @@ import numpy as np
 from sqlalchemy import bindparam, event, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from pipelines.article_writer import ArticleWriter, DedupSettings
-from pipelines.signatures import band_keys, signature
+from core.records import ArticleData, content_hash, count_words
+from pipelines.dedup.signatures import band_keys, signature
+from pipelines.dedup.writer import ArticleWriter, DedupSettings
 from storage.models import Article, ArticleUrl, DedupBand, DedupSignature, Source, Story
-from storage.records import ArticleData, content_hash, count_words
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 FUNCTION_WORDS = ["the", "of", "and", "to", "a", "in", "that", "said", "for", "on", "is", "was", "with", "as", "by", "at", "from", "it", "has", "have", "be", "are", "its", "his", "an", "not", "which", "this", "who", "were", "their", "had", "but", "after", "will", "would", "been", "also", "more", "they", "than", "over", "two", "when", "about", "into", "last", "other", "minister", "government", "president", "new", "people", "year", "officials", "country", "told"]

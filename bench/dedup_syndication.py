@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
-from storage.records import count_words
+from core.records import count_words
 
 MIN_ORIGINAL_WORDS = 150
 # A copy keeps at least this many words: outlets trim long pieces to fit, but republish short

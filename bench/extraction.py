@@ -32,8 +32,8 @@ from pathlib import Path
 import trafilatura
 
 from bench.scoring import PageScore, Scores, aggregate, score_page
-from pipelines.extraction_job import reset_library_caches as reset_caches
-from pipelines.trafilatura_speedups import trafilatura_as_published
+from compat.trafilatura import trafilatura_as_published
+from pipelines.extraction.job import reset_library_caches as reset_caches
 
 Extractor = Callable[[str, str | None], str | None]
 

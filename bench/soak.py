@@ -32,7 +32,7 @@ PYTHON = sys.executable
 def crawl_process(parent: int) -> psutil.Process | None:
     try:
         for child in psutil.Process(parent).children(recursive=True):
-            if "newsdesk.crawl_process" in " ".join(child.cmdline()):
+            if "crawlers.runs.process" in " ".join(child.cmdline()):
                 return child
     except psutil.Error:
         return None

@@ -171,9 +171,9 @@ def wrk(url: str) -> str:
 def plain_trafilatura(outlets: int, articles: int, base_urls: dict, when: str) -> Measured:
     import trafilatura
 
+    from compat.trafilatura import trafilatura_as_published
     from newsdesk.samplenet.generated import GeneratedNetwork
-    from pipelines.extraction_job import reset_library_caches as reset_caches
-    from pipelines.trafilatura_speedups import trafilatura_as_published
+    from pipelines.extraction.job import reset_library_caches as reset_caches
 
     network = GeneratedNetwork(outlets, articles)
     seconds, pages = 0.0, 0

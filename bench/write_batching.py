@@ -23,14 +23,14 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from core.outcomes import Rejected
+from core.records import ArticleData, RawPageData
 from newsdesk.samplenet.generated import GeneratedNetwork
-from pipelines.article_writer import ArticleWriter, DedupSettings
-from pipelines.extraction_job import ExtractionJob, run_job
-from pipelines.rejections import Rejected
+from pipelines.dedup.writer import ArticleWriter, DedupSettings
+from pipelines.extraction.job import ExtractionJob, run_job
 from storage.db import make_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import Source
-from storage.records import ArticleData, RawPageData
 
 
 def extracted_articles(outlets: int, articles: int) -> list[tuple[str, ArticleData, object, RawPageData]]:
@@ -46,11 +46,7 @@ def extracted_articles(outlets: int, articles: int) -> list[tuple[str, ArticleDa
                 result = run_job(ExtractionJob(page.body, url, "text/html; charset=utf-8"))
             except Rejected:
                 continue
-            page_data = result.page
-            data = ArticleData(canonical_url=url, fetched_url=url, title=page_data.title, text=page_data.text,
-                               authors=page_data.authors, published_at=page_data.published_at,
-                               language=page_data.language).precomputed(word_count=result.word_count,
-                                                                        content_hash=result.content_hash)
+            data = result.article.precomputed(word_count=result.word_count, content_hash=result.content_hash)
             raw = RawPageData(url=url, status=200, body=page.body, body_gzip=result.body_gzip, headers={},
                               context={}, fetched_at=datetime.now(UTC))
             found.append((key, data, result.signature, raw))

@@ -9,9 +9,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.dates import utcnow
 from storage.db import insert_missing
 from storage.models import FeedValidator
-from storage.types import utcnow
 
 
 class FeedValidators:

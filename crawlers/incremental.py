@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.dates import utcnow
+from core.urls import canonical_url
 from crawlers.feeds import Candidate
-from pipelines.canonical_url import canonical_url
 from storage.models import Article, ArticleUrl
 from storage.rejected import still_rejected
-from storage.types import utcnow
 
 LOOKUP_BATCH = 500
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 from scrapy.utils.misc import walk_modules_iter
 
+from core.errors import UserError
 from crawlers.feed_spider import FeedSpider
 from crawlers.news_spider import NewsSpider
 from crawlers.section_spider import SectionSpider
 from crawlers.sitemap_spider import NewsSitemapSpider
 from crawlers.sources import SourceSpec, load_sources
-from newsdesk.errors import UserError
 
 
 def _class_name(key: str) -> str:
@@ -85,7 +85,7 @@ class SourceSpiderLoader:
         return sorted(self._spiders)
 
     def find_by_request(self, request) -> list[str]:
-        from pipelines.canonical_url import same_site
+        from core.urls import same_site
 
         return [
             key for key, source in self.sources.items()

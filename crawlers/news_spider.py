@@ -19,15 +19,15 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from sqlalchemy.exc import SQLAlchemyError
 
+from core.dates import utcnow
+from core.records import KEPT_HEADERS, FetchedPage
+from core.urls import canonical_url, clean_url
 from crawlers.feeds import Candidate
 from crawlers.incremental import KnownUrls
-from crawlers.items import KEPT_HEADERS, FetchedPage
 from crawlers.sources import SourceSpec
-from pipelines.canonical_url import canonical_url, clean_url
 from storage.db import get_engine, session_factory
 from storage.rejected import RECHECK_AFTER
 from storage.rejected import remember as remember_rejections
-from storage.types import utcnow
 
 # URL shapes that are listings, tags, media or utility pages, never articles.
 NOT_ARTICLE_URL = re.compile(

@@ -10,8 +10,8 @@ import sys
 
 from scrapy.settings import default_settings as _scrapy_defaults
 
-from newsdesk.config import get_settings
-from newsdesk.errors import UserError
+from core.errors import UserError
+from core.settings import get_settings
 
 try:
     _settings = get_settings()
@@ -82,7 +82,7 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
-    "crawlers.run_recorder.RunRecorder": 100,
+    "crawlers.runs.recorder.RunRecorder": 100,
 }
 # Telnet console and remote control: off (above), and not even imported. Scrapy imports every
 # extension it is told about, disabled (None) or not, and remote_control's module imports aiohttp

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from core.dates import parse_datetime
 from crawlers.feeds import Candidate, refuse_entities
-from pipelines.dates import parse_datetime
 
 MAX_SITEMAP_URLS = 5000
 MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit

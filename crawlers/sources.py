@@ -13,7 +13,8 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from newsdesk.errors import UserError
+from core.errors import UserError
+from core.settings import get_settings
 
 KEY_PATTERN = r"^[a-z][a-z0-9_]{1,63}$"
 HttpUrlText = Annotated[str, Field(pattern=r"^https?://[^\s/$.?#][^\s]*$", max_length=2048)]
@@ -159,8 +160,26 @@ def load_sources(path: Path) -> list[SourceSpec]:
         raise UserError(_describe(path, raw, exc)) from None
 
 
-def configured_sources(path: Path | None = None) -> list[SourceSpec]:
-    """The sources of the configured file (NEWSDESK_SOURCES), or of ``path``."""
-    from newsdesk.config import get_settings
+def sources_file(path: Path | None = None) -> Path:
+    """The sources file in use: ``path`` when given (--sources), else NEWSDESK_SOURCES."""
+    return path or get_settings().sources_path
 
-    return load_sources(path or get_settings().sources_path)
+
+def select_sources(keys: list[str], *, all_sources: bool, path: Path | None = None) -> list[SourceSpec]:
+    """The enabled sources named by ``keys`` (or all of them); one clear line for a bad key."""
+    specs = {s.key: s for s in load_sources(sources_file(path))}
+    if all_sources == bool(keys):
+        raise UserError("name the sources to crawl, or give --all (not both)")
+    if all_sources:
+        chosen = [s for s in specs.values() if s.enabled]
+        if not chosen:
+            raise UserError(f"{sources_file(path)}: no enabled source")
+        return chosen
+    chosen = []
+    for key in dict.fromkeys(keys):
+        if key not in specs:
+            raise UserError(f"unknown source {key!r} in {sources_file(path)} (see `newsdesk sources list`)")
+        if not specs[key].enabled:
+            raise UserError(f"source {key!r} is disabled in {sources_file(path)} (set enabled: true to crawl it)")
+        chosen.append(specs[key])
+    return chosen

@@ -24,7 +24,7 @@ def _url() -> str:
     url = config.attributes.get("database_url")
     if url:
         return url
-    from newsdesk.config import get_settings
+    from core.settings import get_settings
 
     return get_settings().resolved_database_url
 

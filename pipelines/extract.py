@@ -11,27 +11,17 @@ import time
 
 from scrapy.exceptions import DropItem
 
-from crawlers.items import FetchedPage
-from pipelines import worker_pool
-from pipelines.article_writer import DedupSettings
-from pipelines.extraction_job import ExtractionJob
-from pipelines.rejections import Rejected
-from storage.records import ArticleData
-from storage.types import utcnow
-
-
-def article_from(page: FetchedPage, extracted) -> ArticleData:
-    return ArticleData(
-        canonical_url=page.url, fetched_url=page.url, title=extracted.title, text=extracted.text,
-        authors=extracted.authors, published_at=extracted.published_at, updated_at=extracted.updated_at,
-        language=extracted.language, section=extracted.section, dateline=extracted.dateline,
-        description=extracted.description, image_url=extracted.image_url,
-    )
+from core.dates import utcnow
+from core.outcomes import Rejected
+from core.records import FetchedPage
+from pipelines.dedup.writer import DedupSettings
+from pipelines.extraction import worker_pool
+from pipelines.extraction.job import ExtractionJob
 
 
 class ExtractPipeline:
     def __init__(self, crawler):
-        from newsdesk.config import get_settings
+        from core.settings import get_settings
 
         settings = get_settings()
         self.crawler = crawler
@@ -72,14 +62,12 @@ class ExtractPipeline:
             self._drop(item, "extraction_crash", "")
         finally:
             self.stats.inc_value("newsdesk/time/extract_ms", int((time.perf_counter() - started) * 1000))
-        extracted = result.page
+        article = result.article
         max_age = getattr(self.crawler.spider, "max_age", None)
-        if max_age is not None and extracted.published_at is not None and utcnow() - extracted.published_at > max_age:
+        if max_age is not None and article.published_at is not None and utcnow() - article.published_at > max_age:
             # Found through a listing that gave no date: only the page itself told its age.
-            self._drop(item, "too_old", f"published {extracted.published_at:%Y-%m-%d}")
-        item.extracted = extracted
-        item.article = article_from(item, extracted).precomputed(word_count=result.word_count,
-                                                                 content_hash=result.content_hash)
+            self._drop(item, "too_old", f"published {article.published_at:%Y-%m-%d}")
+        item.article = article.precomputed(word_count=result.word_count, content_hash=result.content_hash)
         item.signature = result.signature
         item.body_gzip = result.body_gzip
         return item

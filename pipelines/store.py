@@ -15,11 +15,10 @@ from concurrent.futures import ThreadPoolExecutor
 from scrapy.exceptions import DropItem
 from sqlalchemy.exc import SQLAlchemyError
 
-from crawlers.items import FetchedPage
-from pipelines.article_writer import ArticleWriter, DedupSettings
+from core.records import FetchedPage, RawPageData
+from pipelines.dedup.writer import ArticleWriter, DedupSettings
 from storage import articles as repo
 from storage.db import session_factory, with_retries
-from storage.records import RawPageData
 
 logger = logging.getLogger(__name__)
 _database_threads: ThreadPoolExecutor | None = None
@@ -42,7 +41,7 @@ def database_threads(writers: int) -> ThreadPoolExecutor:
 
 class StorePipeline:
     def __init__(self, crawler):
-        from newsdesk.config import get_settings
+        from core.settings import get_settings
 
         settings = get_settings()
         self.crawler = crawler

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scrapy.exceptions import DropItem
 
-from crawlers.items import FetchedPage
+from core.records import FetchedPage
 
 
 class ValidatePipeline:

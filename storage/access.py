@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import Connection, text
 
-from newsdesk.errors import UserError
+from core.errors import UserError
 
 READER_VIEWS = ("v_articles", "v_stories", "v_crawl_runs")
 _ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

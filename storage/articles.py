@@ -14,9 +14,9 @@ from sqlalchemy import bindparam, delete, func, insert, select, union_all, updat
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.dates import utcnow
+from core.records import ArticleData, RawPageData
 from storage.models import Article, ArticleRevision, ArticleUrl, RawPage
-from storage.records import ArticleData, RawPageData
-from storage.types import utcnow
 
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
 

@@ -75,7 +75,7 @@ _ENGINES: dict[tuple[str, bool], Engine] = {}
 
 def get_engine(*, readonly: bool = False) -> Engine:
     """The engine for the configured database, shared within this process."""
-    from newsdesk.config import get_settings
+    from core.settings import get_settings
 
     key = (get_settings().resolved_database_url, readonly)
     if key not in _ENGINES:

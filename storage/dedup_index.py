@@ -13,7 +13,7 @@ from sqlalchemy import BigInteger, Integer, bindparam, delete, func, insert, sel
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from pipelines.signatures import Signature
+from core.records import Signature
 from storage.models import Article, DedupBand, DedupSignature
 
 

@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from newsdesk.errors import SchemaOutOfDate
+from core.errors import SchemaOutOfDate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -65,7 +65,7 @@ def ensure_current(engine: Engine) -> None:
     """Refuse to work against a schema that is not at the head revision."""
     current, head = current_revision(engine), head_revision()
     if current != head:
-        from newsdesk.config import mask_secrets
+        from core.settings import mask_secrets
 
         state = f"at revision {current}" if current else "not initialised"
         raise SchemaOutOfDate(

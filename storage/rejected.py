@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.dates import utcnow
 from storage.db import insert_missing
 from storage.models import RejectedUrl
-from storage.types import utcnow
 
 RECHECK_AFTER = {
     "too_old": None,  # never

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from newsdesk.errors import UserError
+from core.dates import utcnow
+from core.errors import UserError
 from storage.models import CrawlRun, Source
-from storage.types import utcnow
 
 FINISHED_STATUSES = ("succeeded", "failed", "interrupted", "timeout")
 DEFAULT_STALE_AFTER = timedelta(minutes=5)

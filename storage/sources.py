@@ -8,9 +8,9 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.dates import utcnow
 from storage.db import insert_missing
 from storage.models import Source
-from storage.types import utcnow
 
 
 class SourceLike(Protocol):

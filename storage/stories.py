@@ -12,8 +12,8 @@ from collections.abc import Callable
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from core.dates import utcnow
 from storage.models import Article, Source, Story
-from storage.types import utcnow
 
 
 def new_story(session: Session, article: Article) -> Story:

@@ -39,6 +39,3 @@ class UTCDateTime(TypeDecorator[datetime]):
 # JSONB on PostgreSQL (indexable, compact), JSON text on SQLite.
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

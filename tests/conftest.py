@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from newsdesk.config import reset_settings
+from core.settings import reset_settings
 from storage import migrate
 from storage.db import dispose_engines, make_engine
 

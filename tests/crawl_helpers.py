@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk import runner
-from newsdesk.config import reset_settings
+from core.settings import reset_settings
+from crawlers.runs import runner
 from storage import migrate
 from storage.db import dispose_engines, get_engine
 from storage.models import CrawlRun

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.cleaning.boilerplate import is_boilerplate_line
-from pipelines.cleaning.bylines import extract_byline, split_authors
-from pipelines.cleaning.dateline import find_dateline
-from pipelines.cleaning.headline import (
+from pipelines.extraction.cleaning.boilerplate import is_boilerplate_line
+from pipelines.extraction.cleaning.bylines import extract_byline, split_authors
+from pipelines.extraction.cleaning.dateline import find_dateline
+from pipelines.extraction.cleaning.headline import (
     headline_fragment,
     match_key,
     remove_headline_fragments,
     title_variants,
 )
-from pipelines.cleaning.normalise import join_paragraphs, normalise_line, paragraphs_of
-from pipelines.cleaning.repeated_lines import remove_repeated_lines
-from pipelines.cleaning.teasers import remove_teasers
+from pipelines.extraction.cleaning.normalise import join_paragraphs, normalise_line, paragraphs_of
+from pipelines.extraction.cleaning.repeated_lines import remove_repeated_lines
+from pipelines.extraction.cleaning.teasers import remove_teasers
 
 SCO = "China to promote neighborhood diplomacy through SCO"
 

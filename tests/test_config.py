@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from newsdesk.config import PROJECT_ROOT, get_settings, mask_secrets
-from newsdesk.errors import UserError
+from core.errors import UserError
+from core.settings import PROJECT_ROOT, get_settings, mask_secrets
 
 
 def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.urls import canonical_url
 from newsdesk.samplenet.server import sample_network
 from newsdesk.samplenet.site import manifest
-from pipelines.canonical_url import canonical_url
-from pipelines.cleaning.headline import headline_fragment, title_variants
+from pipelines.extraction.cleaning.headline import headline_fragment, title_variants
 from storage.db import make_engine
 from storage.models import Article, ArticleRevision, ArticleUrl, RawPage, Story
 from tests.crawl_helpers import CrawlOutcome, crawl, crawl_environment

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pipelines.article_writer import ArticleWriter, DedupSettings
+from core.records import ArticleData
+from pipelines.dedup.writer import ArticleWriter, DedupSettings
 from storage.models import Article, ArticleRevision, ArticleUrl, Source, Story
-from storage.records import ArticleData
 from tests.texts import brief, story, syndicated_copy
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)

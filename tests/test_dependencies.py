@@ -18,10 +18,10 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
-OUR_PACKAGES = {"newsdesk", "crawlers", "pipelines", "storage", "migrations", "scheduler", "bench",
+OUR_PACKAGES = {"newsdesk", "crawlers", "pipelines", "storage", "migrations", "scheduler", "bench", "compat",
                 "tests", "tools", "core"} | {script.stem for script in (ROOT / "tools").glob("*.py")}
 # Code that ships and runs in production: it may use the main dependencies only.
-RUNTIME = ["newsdesk", "crawlers", "pipelines", "storage", "migrations", "scheduler.py", "core"]
+RUNTIME = ["core", "compat", "storage", "pipelines", "crawlers", "newsdesk", "migrations", "scheduler.py"]
 # Code that only developers run: the dev extra is theirs too.
 DEVELOPMENT = ["tests", "bench", "tools"]
 

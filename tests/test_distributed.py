@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.urls import canonical_url
 from newsdesk.samplenet.server import sample_network
 from newsdesk.samplenet.site import manifest
-from pipelines.canonical_url import canonical_url
 from storage.db import make_engine
 from storage.models import Article, CrawlRun, CrawlRunWorker, Story
 from tests.crawl_helpers import crawl_environment

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.settings import Settings, setting_env_name
 from crawlers import settings as scrapy_settings
-from newsdesk.config import Settings, setting_env_name
 from tests.test_cli_help import all_commands
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()

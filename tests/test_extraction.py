@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pipelines.extraction import extract_page
-from pipelines.rejections import Rejected
+from core.outcomes import Rejected
+from pipelines.extraction.extractor import extract_page
 from tests.conftest import shared_path
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)

@@ -21,10 +21,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.dates import EARLIEST
+from core.urls import canonical_url
 from crawlers.feeds import MAX_FEED_ENTRIES
 from crawlers.sitemap_spider import MAX_CHILD_SITEMAPS
-from pipelines.canonical_url import canonical_url
-from pipelines.dates import EARLIEST
 from storage.db import make_engine
 from storage.models import Article, RawPage
 from tests.crawl_helpers import crawl_environment

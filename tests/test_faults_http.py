@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.canonical_url import canonical_url
+from core.urls import canonical_url
 from tests.crawl_helpers import crawl_environment
 from tests.faults import FAULT_ENV, FaultCrawl, canonical, crawl_sources
 from tests.faults.server import (

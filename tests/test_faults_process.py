@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from newsdesk import runner
+from core.urls import canonical_url
+from crawlers.runs import runner
 from newsdesk.samplenet.server import sample_network
 from newsdesk.samplenet.site import manifest
-from pipelines.canonical_url import canonical_url
 from storage.db import make_engine
 from storage.models import Article, ArticleUrl, CrawlRun, DedupSignature, RawPage, Story
 from tests.crawl_helpers import crawl, crawl_environment

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, inspect
 
-from newsdesk.errors import SchemaOutOfDate
+from core.errors import SchemaOutOfDate
 from storage import migrate
 from storage.db import make_engine
 from storage.models import Base
@@ -52,3 +52,37 @@ def test_revision_files_are_date_prefixed():
     assert names
     for name in names:
         assert name[:4].isdigit() and name[4] == "_" and name[10] == "_", name
+
+
+def test_jobs_stored_before_the_scheduler_moved_still_load_after_upgrade(db_url, env):
+    # A database whose job store holds a crawl queued by the scheduler of before the redraw,
+    # when its function lived at newsdesk.scheduling:run_job.
+    import pickle
+
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from sqlalchemy import text
+
+    import scheduler
+
+    env(DATABASE_URL=db_url)
+    engine = make_engine(db_url)
+    migrate.upgrade(engine, "20261128_08")
+    client = scheduler.build_scheduler(blocking=False)
+    client.start(paused=True)
+    try:
+        client.add_job(scheduler.RUN_JOB, "date", run_date="2030-01-01 02:00:00", args=[["wire"], "manual"],
+                       id="run-now:wire:1", jobstore="default")
+    finally:
+        client.shutdown(wait=False)
+    with engine.begin() as connection:
+        blob = connection.execute(text("select job_state from apscheduler_jobs")).scalar_one()
+        state = pickle.loads(blob)
+        state["func"] = "newsdesk.scheduling:run_job"
+        connection.execute(text("update apscheduler_jobs set job_state = :s"), {"s": pickle.dumps(state)})
+
+    migrate.upgrade(engine)
+    jobs = SQLAlchemyJobStore(engine=engine, tablename=scheduler.JOB_TABLE)
+    jobs.start(scheduler.build_scheduler(blocking=False), "default")
+    [job] = jobs.get_all_jobs()
+    assert (job.id, job.func, job.args) == ("run-now:wire:1", scheduler.run_job, (["wire"], "manual"))
+    engine.dispose()

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pipelines.article_writer import ArticleWriter, DedupSettings
+from core.records import ArticleData, RawPageData
+from pipelines.dedup.writer import ArticleWriter, DedupSettings
 from storage.models import Article, ArticleRevision, Source, Story
-from storage.records import ArticleData, RawPageData
 from tests.conftest import shared_path
 from tests.texts import story, syndicated_copy
 

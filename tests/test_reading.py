@@ -20,10 +20,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from pipelines.article_writer import ArticleWriter, DedupSettings
+from core.records import ArticleData, content_hash
+from pipelines.dedup.writer import ArticleWriter, DedupSettings
 from storage import export
 from storage.models import Source
-from storage.records import ArticleData, content_hash
 from tests.texts import story
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.records import ArticleData, RawPageData, content_hash
 from storage import articles as repo
 from storage import rejected, sources
 from storage.models import Article, ArticleRevision, ArticleUrl, RawPage, RejectedUrl, Source
-from storage.records import ArticleData, RawPageData, content_hash
 
 
 @pytest.fixture

@@ -15,11 +15,11 @@ import pytest
 import yaml
 from sqlalchemy import select, text
 
-from newsdesk import scheduling
+import scheduler as nightly
+from core.dates import utcnow
 from newsdesk.samplenet.server import sample_network
 from storage.db import session_factory
 from storage.models import CrawlRun
-from storage.types import utcnow
 from tests.crawl_helpers import crawl, crawl_environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +60,7 @@ def network_env(tmp_path):
         sources = network.write_sources(tmp_path / "sources.yaml")
         env["NEWSDESK_SOURCES"] = str(sources)
         os.environ["NEWSDESK_SOURCES"] = str(sources)
-        from newsdesk.config import reset_settings
+        from core.settings import reset_settings
 
         reset_settings()
         try:
@@ -73,14 +73,14 @@ def test_a_job_due_in_seconds_runs_and_restarts_keep_the_jobs(network_env):
     env, _network, _sources = network_env
     scheduler = start_scheduler(env)
     try:
-        wait_for(scheduling.live_instances, 30, "the scheduler to start")
+        wait_for(nightly.live_instances, 30, "the scheduler to start")
     finally:
         first_output = stop_scheduler(scheduler)
     with session_factory()() as session:
         stored = set(session.scalars(text("SELECT id FROM apscheduler_jobs")))
     assert "nightly" in stored, first_output
     # Queued while no scheduler runs, due in a few seconds: the restarted scheduler runs it.
-    scheduling.queue_run_now("quotidien_nations", at=utcnow() + timedelta(seconds=4))
+    nightly.queue_run_now("quotidien_nations", at=utcnow() + timedelta(seconds=4))
     scheduler = start_scheduler(env)
     try:
         done = wait_for(lambda: [r for r in runs() if r.status != "running"], 90, "the queued run to finish")
@@ -127,15 +127,15 @@ def test_sigterm_lets_running_crawls_end_and_leaves_no_run_running(network_env):
             page.delay = 0.5
     scheduler = start_scheduler({**env, "NEWSDESK_SHUTDOWN_GRACE_SECONDS": "3"})
     try:
-        wait_for(scheduling.live_instances, 30, "the scheduler to start")
-        scheduling.queue_run_now("global_courier")
+        wait_for(nightly.live_instances, 30, "the scheduler to start")
+        nightly.queue_run_now("global_courier")
         wait_for(lambda: [r for r in runs() if r.status == "running"], 60, "the crawl to start")
     finally:
         output = stop_scheduler(scheduler)
     assert scheduler.returncode == 0, output
     final = runs()
     assert final and all(r.status == "interrupted" for r in final), [(r.spider, r.status) for r in final]
-    assert not scheduling.live_instances()
+    assert not nightly.live_instances()
 
 
 def test_a_stale_lock_is_taken_over(network_env):

@@ -29,9 +29,9 @@ from sqlalchemy import select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from core.urls import canonical_url
 from crawlers.middlewares import PrivateNetworkGuardMiddleware, address_is_public
 from crawlers.sources import SourceSpec
-from pipelines.canonical_url import canonical_url
 from storage.db import dispose_engines, make_engine
 from storage.models import Article, CrawlRun
 from tests.conftest import create_postgres_database, drop_postgres_database
@@ -312,7 +312,7 @@ def test_a_database_password_is_masked_when_the_database_is_unreachable(tmp_path
         assert result.returncode == 3, result.stderr
         assert "database unavailable" in result.stderr.decode()
         assert PASSWORD.encode() not in result.stdout + result.stderr
-    process = subprocess.run([sys.executable, "-m", "newsdesk.crawl_process", "--sources", str(sources), "masked"],
+    process = subprocess.run([sys.executable, "-m", "crawlers.runs.process", "--sources", str(sources), "masked"],
                              cwd=ROOT, capture_output=True, timeout=60, env={**os.environ, **env})
     assert PASSWORD.encode() not in process.stdout + process.stderr
     for path in (tmp_path / "data").rglob("*"):
@@ -384,14 +384,14 @@ def test_a_database_password_never_reaches_logs_or_run_records(tmp_path, postgre
     ("&#8217;", False), ("&#x2019;", False), ("&#32;", False), ("&#1270;", False), ("&#x7f0;", False),
 ])
 def test_control_characters_are_found_raw_or_as_references(text, has_control):
-    from pipelines.page_metadata import _has_control_characters
+    from pipelines.extraction.metadata import _has_control_characters
 
     assert _has_control_characters(f"<p>{text}</p>") is has_control
 
 
 @pytest.mark.parametrize("written", ["\x07", "\x1b", "\x7f", "&#7;", "&#x1b;", "&#127;", "\x00"])
 def test_no_control_character_reaches_the_parsed_tree(written):
-    from pipelines.page_metadata import _CONTROL, parse_tree
+    from pipelines.extraction.metadata import _CONTROL, parse_tree
 
     tree = parse_tree(f"<html><head><title>a{written}b</title></head><body><p title='x{written}'>c{written}d</p></body></html>")
     assert tree.findtext(".//title") == "ab" and tree.findtext(".//p") == "cd"
@@ -425,4 +425,4 @@ def test_telnet_and_remote_control_are_not_even_imported():
     left_out = {"scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl"}
     assert not extensions & left_out
     assert extensions >= set(scrapy_defaults.EXTENSIONS_BASE) - left_out
-    assert "crawlers.run_recorder.RunRecorder" in extensions
+    assert "crawlers.runs.recorder.RunRecorder" in extensions

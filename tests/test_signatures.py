@@ -8,14 +8,8 @@ import numpy as np
 import pytest
 from datasketch import MinHash
 
-from pipelines.signatures import (
-    SEED,
-    SignatureParams,
-    band_keys,
-    minhash_values,
-    shingles,
-    signature,
-)
+from core.records import SignatureParams
+from pipelines.dedup.signatures import SEED, band_keys, minhash_values, shingles, signature
 
 WORDS = ["summit", "minister", "talks", "border", "trade", "envoy", "sanctions", "ceasefire", "treaty", "delegation", "Beijing", "Islamabad", "Geneva", "vote", "council", "accord", "2026", "émissaire", "министр", "外交", "部长", "وزير"]
 

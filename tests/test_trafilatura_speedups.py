@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 import pytest
 from trafilatura import xpaths
 
+from compat import trafilatura as trafilatura_speedups
+from core.outcomes import Rejected
 from newsdesk.samplenet.generated import GeneratedNetwork
-from pipelines import trafilatura_speedups
-from pipelines.decoding import decode_html
-from pipelines.extraction import TRAFILATURA_OPTIONS, extract_page
-from pipelines.page_metadata import parse_tree
-from pipelines.rejections import Rejected
+from pipelines.extraction.decoding import decode_html
+from pipelines.extraction.extractor import TRAFILATURA_OPTIONS, extract_page
+from pipelines.extraction.metadata import parse_tree
 from tests.conftest import SHARED
 
 # One element for every alternative of every regular expression a prefilter stands in front of,

@@ -7,9 +7,9 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
-from crawlers.items import FetchedPage
+from core.records import FetchedPage
 from crawlers.loader import spider_class
-from crawlers.run_recorder import run_status
+from crawlers.runs.recorder import run_status
 from crawlers.sources import SourceSpec
 from storage import migrate
 from storage.db import get_engine

@@ -9,11 +9,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.orm import Session
 
-from pipelines.article_writer import ArticleWriter, DedupSettings
+from core.records import ArticleData
+from pipelines.dedup.writer import ArticleWriter, DedupSettings
 from storage import migrate, runs
 from storage.db import make_engine
 from storage.models import Source
-from storage.records import ArticleData
 from tests.texts import story, syndicated_copy
 
 VIEWS = ("v_articles", "v_stories", "v_crawl_runs")

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
+from core.outcomes import Rejected
 from newsdesk.samplenet.site import OUTLETS, build_site
-from pipelines.extraction_job import ExtractionJob, run_job
-from pipelines.rejections import Rejected
-from pipelines.worker_pool import WORKER_NICENESS, ExtractionPool
+from pipelines.extraction.job import ExtractionJob, run_job
+from pipelines.extraction.worker_pool import WORKER_NICENESS, ExtractionPool
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
 
@@ -32,7 +32,7 @@ def outcome(result):
     """Comparable form of a result or a refusal."""
     if isinstance(result, Rejected):
         return ("rejected", result.reason)
-    return (result.page, result.signature.hashvalues.tolist(), result.signature.shingle_count, result.word_count,
+    return (result.article, result.signature.hashvalues.tolist(), result.signature.shingle_count, result.word_count,
             result.content_hash, result.body_gzip)
 
 
@@ -70,7 +70,7 @@ def test_a_dead_worker_is_replaced_and_the_page_reported():
     """A page that kills its worker costs that page only: the pool restarts and goes on."""
     from unittest import mock
 
-    from pipelines import worker_pool
+    from pipelines.extraction import worker_pool
     from tests.helpers.crash import die
 
     pool = ExtractionPool(1)
@@ -85,7 +85,7 @@ def test_a_dead_worker_is_replaced_and_the_page_reported():
         result = asyncio.run(crash_then_work())
     finally:
         pool.close()
-    assert result.page.title
+    assert result.article.title
 
 
 def test_the_shared_pool_starts_its_workers_before_the_first_page():
@@ -93,7 +93,7 @@ def test_the_shared_pool_starts_its_workers_before_the_first_page():
 
     import psutil
 
-    from pipelines import worker_pool
+    from pipelines.extraction import worker_pool
 
     pool = worker_pool.acquire(2)
     try:

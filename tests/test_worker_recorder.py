@@ -7,8 +7,8 @@ from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 from sqlalchemy import select
 
-from crawlers.distributed import RUN_META
-from crawlers.worker_recorder import WorkerRecorder
+from crawlers.distributed.queue import RUN_META
+from crawlers.distributed.worker_recorder import WorkerRecorder
 from storage import migrate, runs
 from storage.db import get_engine, session_factory
 from storage.models import CrawlRunWorker, Source

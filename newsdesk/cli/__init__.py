@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import typer
 from rich.console import Console
 from sqlalchemy.exc import OperationalError
 
-from newsdesk.config import mask_secrets
-from newsdesk.errors import UserError
+from core.errors import UserError, one_line
+from core.settings import mask_secrets
 
 app = typer.Typer(
     name="newsdesk",
@@ -36,12 +38,27 @@ def _register() -> None:
         demo,
         extract,
         read,
+        reprocess,
         runs,
         schedule,
         settings_cmd,
         sources,
         worker,
     )
+
+
+def parse_since(value: str | None) -> datetime | None:
+    """--since / --until values of every command: a date, a time, or an age (7d, 12h)."""
+    if not value:
+        return None
+    if value[-1:] in ("d", "h") and value[:-1].isdigit():
+        amount = int(value[:-1])
+        return datetime.now(UTC) - (timedelta(days=amount) if value.endswith("d") else timedelta(hours=amount))
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"--since {value!r}: give a date (2026-11-01), a time (2026-11-01T08:00) or an age (7d, 12h)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -54,17 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     _register()
     try:
         app(args=argv, prog_name="newsdesk")  # click exits by itself on success and usage errors
-    except UserError as exc:
-        err_console.print(f"newsdesk: error: {mask_secrets(str(exc))}", markup=False)
-        return exc.exit_code
-    except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc).splitlines()[0]
-        err_console.print(
-            f"newsdesk: error: database unavailable: {mask_secrets(reason)} "
-            "(check DATABASE_URL and that the server is running)",
-            markup=False,
-        )
-        return 3
+    except (UserError, OperationalError) as exc:
+        message, status = one_line(exc)
+        err_console.print(f"newsdesk: error: {message}", markup=False)
+        return status
     except KeyboardInterrupt:
         err_console.print("newsdesk: interrupted")
         return 130

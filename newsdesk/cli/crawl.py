@@ -10,12 +10,12 @@ from rich.console import Console
 from rich.live import Live
 from sqlalchemy import select
 
-from newsdesk import runner
+from core.errors import UserError
+from core.settings import get_settings
+from crawlers.runs import runner
+from crawlers.sources import select_sources
 from newsdesk.cli import app, err_console, wide_console
-from newsdesk.config import get_settings
-from newsdesk.errors import UserError
-from newsdesk.run_view import runs_table
-from newsdesk.sources_io import select_sources
+from newsdesk.cli.runs import runs_table
 from storage import migrate, runs
 from storage.db import get_engine, session_factory
 from storage.sources import source_id
@@ -67,11 +67,11 @@ def run_crawl(keys: list[str], *, trigger: str, sources: Path | None, console: C
 
 
 def run_distributed(keys: list[str], *, trigger: str, sources: Path | None, console: Console) -> int:
-    from newsdesk import distributed
+    from crawlers.distributed import coordinator
     from storage.models import CrawlRun
 
     settings = get_settings()
-    seeded = distributed.seed(keys, trigger=trigger, sources_path=sources)
+    seeded = coordinator.seed(keys, trigger=trigger, sources_path=sources)
     console.print(f"seeded {len(seeded)} runs in {settings.redis_url and 'Redis'}; waiting for `newsdesk worker`s",
                   markup=False, highlight=False)
     run_ids = [s.run_id for s in seeded]
@@ -82,7 +82,7 @@ def run_distributed(keys: list[str], *, trigger: str, sources: Path | None, cons
         return runs_table(rows, title="distributed crawl" + (f" ({', '.join(f'{k}: {v}' for k, v in states.items())})" if states else ""))
 
     with Live(table(), console=console, refresh_per_second=2, transient=True) as live:
-        statuses = distributed.follow(seeded, timeout_seconds=settings.crawl_timeout_minutes * 60,
+        statuses = coordinator.follow(seeded, timeout_seconds=settings.crawl_timeout_minutes * 60,
                                       on_progress=lambda states: live.update(table(states)))
     console.print(table())
     return 0 if all(status == "succeeded" for status in statuses.values()) else 1

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import typer
 
+from core.errors import UserError
+from core.settings import PROJECT_ROOT, get_settings, mask_secrets
 from newsdesk.cli import app, err_console
-from newsdesk.config import PROJECT_ROOT, get_settings, mask_secrets
-from newsdesk.errors import UserError
 from storage import access, migrate
 from storage.db import get_engine
 

@@ -6,10 +6,10 @@ import typer
 from rich.table import Table
 from sqlalchemy import func, select
 
+from core.settings import get_settings, mask_secrets
+from crawlers.runs.counters import counters, not_stored
 from newsdesk.cli import app, wide_console
 from newsdesk.cli.crawl import run_crawl
-from newsdesk.config import get_settings, mask_secrets
-from newsdesk.run_view import counters, not_stored
 from storage import migrate
 from storage.db import get_engine, session_factory
 from storage.models import Article, ArticleRevision, CrawlRun, Story

@@ -1,22 +1,18 @@
-"""`newsdesk extract` and `newsdesk reprocess`: the crawl's extraction, for operators."""
+"""`newsdesk extract`: the crawl's extraction and cleaning of any page, for operators."""
 
 from __future__ import annotations
 
 import gzip
 import json
 import urllib.request
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from core.errors import UserError
+from core.settings import get_settings
 from newsdesk.cli import app, err_console
-from newsdesk.config import get_settings
-from newsdesk.errors import UserError
-from storage import migrate
-from storage.db import get_engine, session_factory
 
 # Extraction modules (trafilatura, lxml) are imported inside the commands that use them: every
 # `newsdesk` invocation, `newsdesk crawl` included, would otherwise carry them in memory.
@@ -66,8 +62,8 @@ def _fetch(url: str) -> tuple[bytes, str | None, str]:
 
 
 def _record(source: str, body: bytes, content_type: str | None, url: str | None) -> dict:
-    from pipelines.canonical_url import resolve_page_urls
-    from pipelines.extraction import extract_page
+    from core.urls import resolve_page_urls
+    from pipelines.extraction.extractor import extract_page
 
     extracted = extract_page(body, url=url, content_type=content_type, min_text_chars=get_settings().min_text_chars)
     record = extracted.as_json()
@@ -99,7 +95,7 @@ def extract(
 
     Example: `newsdesk extract saved-page.html.gz --url https://www.dawn.com/news/123 --json`
     """
-    from pipelines.rejections import Rejected
+    from core.outcomes import Rejected
 
     refused = 0
     for source in inputs:
@@ -121,45 +117,3 @@ def extract(
         else:
             _print_human(record)
     raise typer.Exit(1 if refused else 0)
-
-
-def _since(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    if value[-1:] in ("d", "h") and value[:-1].isdigit():
-        amount = int(value[:-1])
-        return datetime.now(UTC) - (timedelta(days=amount) if value.endswith("d") else timedelta(hours=amount))
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise UserError(f"--since {value!r}: give a date (2026-11-01), a time (2026-11-01T08:00) or an age (7d, 12h)") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-@app.command("reprocess")
-def reprocess_command(
-    source: str = typer.Option(None, "--source", help="Only articles of this source key."),
-    since: str = typer.Option(None, "--since", help="Only articles seen since: a date, or an age like 7d."),
-) -> None:
-    """Re-extract stored raw pages with the current cleaner; changed articles get a revision.
-
-    No re-crawling: the pages stored at crawl time are used. Articles whose page would now be
-    refused are left as they are (and counted).
-
-    Example: `newsdesk reprocess --source dawn_world --since 30d`
-    """
-    from pipelines.article_writer import ArticleWriter, DedupSettings
-    from pipelines.reprocess import count_pages, reprocess
-
-    settings = get_settings()
-    migrate.ensure_current(get_engine())
-    sessions = session_factory()
-    total = count_pages(sessions, source, _since(since))
-    writer = ArticleWriter(DedupSettings.from_settings(settings), keep_raw_pages=settings.raw_pages_per_article)
-    columns = (TextColumn("reprocessing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=err_console) as progress:
-        task = progress.add_task("pages", total=total)
-        outcomes = reprocess(sessions, writer, source_key=source, since=_since(since),
-                             advance=lambda: progress.advance(task))
-    summary = ", ".join(f"{name} {count}" for name, count in sorted(outcomes.items())) or "nothing to do"
-    typer.echo(f"{total} stored pages re-extracted: {summary}")

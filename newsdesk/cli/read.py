@@ -10,9 +10,8 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from newsdesk.cli import app, err_console, wide_console
-from newsdesk.cli.extract import _since as parse_since
-from newsdesk.errors import UserError
+from core.errors import UserError
+from newsdesk.cli import app, err_console, parse_since, wide_console
 from storage import export as exporter
 from storage import migrate
 from storage.db import get_engine, session_factory

@@ -6,12 +6,34 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
+from core.errors import UserError
+from crawlers.runs.counters import counters, dropped_by_reason, duration
 from newsdesk.cli import app, wide_console
-from newsdesk.errors import UserError
-from newsdesk.run_view import counters, dropped_by_reason, duration, runs_table
 from storage import runs as runs_repo
 from storage.db import session_factory
 from storage.models import RUN_STATUSES, CrawlRun, CrawlRunWorker
+
+STATUS_STYLE = {"succeeded": "green", "running": "cyan", "failed": "red", "interrupted": "yellow", "timeout": "red"}
+
+def runs_table(runs: list[CrawlRun], *, title: str, show_started: bool = False) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("run", justify="right")
+    table.add_column("source")
+    if show_started:
+        table.add_column("trigger")
+        table.add_column("started (UTC)")
+    table.add_column("status")
+    table.add_column("time", justify="right")
+    for name in ("pages", "new", "updated", "duplicates", "dropped", "errors"):
+        table.add_column(name, justify="right")
+    for run in runs:
+        numbers = counters(run.stats or {})
+        started = [run.trigger, f"{run.started_at:%Y-%m-%d %H:%M}"] if show_started else []
+        status = f"[{STATUS_STYLE.get(run.status, 'white')}]{run.status}[/]"
+        table.add_row(str(run.id), run.spider, *started, status, duration(run),
+                      *(str(numbers[name]) for name in ("pages", "new", "updated", "duplicates", "dropped", "errors")))
+    return table
+
 
 runs_app = typer.Typer(invoke_without_command=True, help="Recent crawl runs and their details.")
 app.add_typer(runs_app, name="runs")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
+from core.logs import configure
+from crawlers.sources import select_sources
 from newsdesk.cli import app, err_console, wide_console
-from newsdesk.logging_setup import configure
-from newsdesk.sources_io import select_sources
 from storage import migrate
 from storage.db import get_engine
 
@@ -27,10 +27,10 @@ def schedule(ctx: typer.Context) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from newsdesk import scheduling
+    import scheduler
 
     configure("scheduler")
-    raise typer.Exit(scheduling.serve())
+    raise typer.Exit(scheduler.serve())
 
 
 @schedule_app.command("list")
@@ -39,10 +39,10 @@ def list_jobs() -> None:
 
     Example: `newsdesk schedule list`
     """
-    from newsdesk import scheduling
+    import scheduler
 
     migrate.ensure_current(get_engine())
-    jobs = scheduling.stored_jobs()
+    jobs = scheduler.stored_jobs()
     table = Table(title="scheduled jobs", title_justify="left")
     for column in ("job", "crawls", "next run", "trigger"):
         table.add_column(column)
@@ -50,7 +50,7 @@ def list_jobs() -> None:
         table.add_row(job_id, name.removeprefix("crawl "), f"{next_run:%Y-%m-%d %H:%M %Z}" if next_run else "paused", trigger)
     console = wide_console()
     console.print(table)
-    live = scheduling.live_instances()
+    live = scheduler.live_instances()
     if live:
         console.print("scheduler running: " + ", ".join(f"pid {i.pid} on {i.host} since {i.started_at:%Y-%m-%d %H:%M} UTC" for i in live))
     else:
@@ -65,15 +65,15 @@ def run_now(key: str = typer.Argument(..., help="Source key.")) -> None:
 
     Example: `newsdesk schedule run-now dawn_world`
     """
-    from newsdesk import scheduling
+    import scheduler
 
     migrate.ensure_current(get_engine())
     select_sources([key], all_sources=False)
-    job_id = scheduling.queue_run_now(key)
-    live = scheduling.live_instances()
+    job_id = scheduler.queue_run_now(key)
+    live = scheduler.live_instances()
     if live:
         typer.echo(f"queued {job_id}; the scheduler (pid {live[0].pid} on {live[0].host}) starts it within "
-                   f"{scheduling.POLL_SECONDS} s; follow it with `newsdesk runs --source {key}`")
+                   f"{scheduler.POLL_SECONDS} s; follow it with `newsdesk runs --source {key}`")
     else:
         typer.echo(f"queued {job_id}")
         err_console.print("warning: no scheduler is running; the crawl starts when one does (`newsdesk schedule`)")

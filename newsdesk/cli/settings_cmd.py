@@ -8,8 +8,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from core.settings import config_file_path, describe, get_settings, setting_env_name
 from newsdesk.cli import app
-from newsdesk.config import config_file_path, describe, get_settings, setting_env_name
 
 
 @app.command("config")

@@ -7,9 +7,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from crawlers.sources import load_sources
+from crawlers.sources import load_sources, sources_file
 from newsdesk.cli import app, wide_console
-from newsdesk.sources_io import sources_file
 from storage import migrate
 from storage import sources as sources_repo
 from storage.db import get_engine, session_factory

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer
 
+from core.settings import get_settings, mask_secrets
 from newsdesk.cli import app, err_console
-from newsdesk.config import get_settings, mask_secrets
 
 
 @app.command("worker")
@@ -25,7 +25,7 @@ def worker(
     """
     from scrapy.crawler import CrawlerProcess
 
-    from newsdesk.distributed import redis_server, scrapy_settings
+    from crawlers.distributed.coordinator import redis_server, scrapy_settings
     from storage import migrate
     from storage.db import get_engine
 
@@ -36,15 +36,15 @@ def worker(
     if concurrency:
         scrapy.set("CONCURRENT_REQUESTS", concurrency, priority="cmdline")
     scrapy.set("EXTENSIONS", {
-        "crawlers.run_recorder.RunRecorder": None,
-        "crawlers.worker_recorder.WorkerRecorder": 100,
-        "crawlers.distributed.WorkerPresence": 110,
+        "crawlers.runs.recorder.RunRecorder": None,
+        "crawlers.distributed.worker_recorder.WorkerRecorder": 100,
+        "crawlers.distributed.queue.WorkerPresence": 110,
         "scrapy.extensions.telnet.TelnetConsole": None,
     }, priority="cmdline")
-    scrapy.set("SPIDER_MIDDLEWARES", {"crawlers.distributed.RunTagMiddleware": 950}, priority="cmdline")
+    scrapy.set("SPIDER_MIDDLEWARES", {"crawlers.distributed.queue.RunTagMiddleware": 950}, priority="cmdline")
     from scrapy.spiderloader import get_spider_loader
 
-    from newsdesk.crawl_process import share_process_budget
+    from crawlers.runs.process import share_process_budget
 
     keys = get_spider_loader(scrapy).list()
     share_process_budget(scrapy, len(keys))

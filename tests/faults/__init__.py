@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pipelines.canonical_url import canonical_url
+from core.urls import canonical_url
 from storage.db import make_engine
 from storage.models import Article, CrawlRun, Source
 from tests.crawl_helpers import CrawlOutcome, crawl

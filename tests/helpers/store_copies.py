@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from pipelines.article_writer import ArticleWriter, DedupSettings
+from core.records import ArticleData
+from pipelines.dedup.writer import ArticleWriter, DedupSettings
 from storage.db import make_engine, session_factory
 from storage.models import Source
-from storage.records import ArticleData
 from tests.texts import story, syndicated_copy
 
 

@@ -1,0 +1,247 @@
+"""The coordinator of a distributed run: seed the shared queue, follow the workers, close the run.
+
+`newsdesk crawl --distributed KEY...` and the scheduler (with NEWSDESK_REDIS_URL set) run this;
+`newsdesk worker` processes on any number of machines do the crawling (crawlers/distributed.py).
+
+    python -m newsdesk.distributed --trigger scheduled KEY [KEY ...]
+
+For each source: open its run (taking the per-source lock), push its feed/sitemap/section
+requests into `<source>:requests`, then watch. A source is done when its queue is empty and no
+live worker is busy with it. A worker that died while busy (its liveness key expired, its busy
+mark still there) may have held requests: the source's discovery is pushed again under a new
+pass, so what the dead worker lost is found again; what was stored meanwhile is known to the
+database and is not fetched twice. The run's row then gets the sum of the workers' counters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from core.errors import UserError
+from core.settings import get_settings
+
+logger = logging.getLogger(__name__)
+# A source is done when its queue is empty and no worker is busy with it. Workers take a request
+# and mark themselves busy in one step, and clear the mark only once everything they took is
+# stored, so one quiet snapshot is already exact; the second look costs half a second.
+STABLE_POLLS = 2
+POLL_SECONDS = 0.5
+
+
+@dataclass
+class SourceRun:
+    key: str
+    run_id: int
+    spider: object
+    passes: int = 1
+    quiet: int = 0
+    done: bool = False
+    seeded: int = 0
+    reseeded_after: list[str] = field(default_factory=list)
+
+
+def redis_server():
+    import redis
+
+    settings = get_settings()
+    if not settings.redis_url:
+        raise UserError("distributed crawling needs NEWSDESK_REDIS_URL (e.g. redis://127.0.0.1:6379/0)")
+    server = redis.Redis.from_url(settings.redis_url)
+    try:
+        server.ping()
+    except redis.RedisError as exc:
+        from core.settings import mask_secrets
+
+        raise UserError(f"Redis at {mask_secrets(settings.redis_url)} is unreachable: {exc}") from None
+    return server
+
+
+def scrapy_settings(sources_path: Path | None, role: str):
+    import os
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawlers.settings")
+    from scrapy.utils.project import get_project_settings
+
+    from crawlers.distributed.queue import distributed_settings
+
+    settings = get_project_settings()
+    config = get_settings()
+    for name, value in distributed_settings(config.redis_url, config.fingerprint_ttl_hours).items():
+        settings.set(name, value, priority="cmdline")
+    settings.set("NEWSDESK_ROLE", role, priority="cmdline")
+    if sources_path:
+        settings.set("NEWSDESK_SOURCES", str(sources_path), priority="cmdline")
+    return settings
+
+
+def _spider(settings, key: str):
+    from scrapy.crawler import Crawler
+    from scrapy.spiderloader import get_spider_loader
+
+    spidercls = get_spider_loader(settings).load(key)
+    return spidercls.from_crawler(Crawler(spidercls, settings))
+
+
+def push_discovery(server, source: SourceRun) -> int:
+    """Put the source's feed, sitemap and section requests in its queue, tagged with run and pass."""
+    from scrapy_redis import picklecompat
+    from scrapy_redis.queue import PriorityQueue
+
+    from crawlers.distributed.queue import KEYS, PASS_META, RUN_META
+
+    queue = PriorityQueue(server, source.spider, KEYS["queue"].format(source=source.key), picklecompat)
+    count = 0
+    for request in source.spider.discovery_requests():
+        request.meta[RUN_META] = source.run_id
+        request.meta[PASS_META] = source.passes
+        queue.push(request)
+        count += 1
+    return count
+
+
+def seed(keys: list[str], *, trigger: str, sources_path: Path | None = None) -> list[SourceRun]:
+    from datetime import timedelta
+
+    from crawlers.sources import load_sources, sources_file
+    from storage import migrate, runs, sources
+    from storage.db import get_engine, session_factory
+
+    settings = get_settings()
+    migrate.ensure_current(get_engine())
+    server = redis_server()
+    specs = {s.key: s for s in load_sources(sources_file(sources_path))}
+    scrapy = scrapy_settings(sources_path, "coordinator")
+    seeded = []
+    with session_factory().begin() as session:
+        ids = sources.sync_sources(session, [specs[k] for k in keys], disable_missing=False)
+        for key in keys:
+            run = runs.start_run(session, source_id=ids[key], spider=key, trigger=trigger,
+                                 stale_after=timedelta(minutes=settings.stale_lock_minutes))
+            seeded.append(SourceRun(key, run.id, _spider(scrapy, key)))
+    for source in seeded:
+        source.seeded = push_discovery(server, source)
+        logger.info("run %s of %s: %s discovery requests queued", source.run_id, source.key, source.seeded)
+    return seeded
+
+
+def _aggregate(run_id: int) -> tuple[dict, int]:
+    from storage.db import session_factory
+    from storage.models import CrawlRunWorker
+
+    totals: dict = {}
+    with session_factory()() as session:
+        rows = session.scalars(select(CrawlRunWorker).where(CrawlRunWorker.run_id == run_id)).all()
+    for row in rows:
+        for name, value in (row.stats or {}).items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                totals[name] = totals.get(name, 0) + value
+    totals["newsdesk/workers"] = len(rows)
+    return totals, len(rows)
+
+
+def _check(server, source: SourceRun) -> str:
+    """One look at a source: 'working', 'waiting' (nobody took work yet), 'reseeded' or 'done'."""
+    from crawlers.distributed.queue import KEYS
+
+    # One snapshot of queue and busy marks (MULTI/EXEC): read apart, a worker could take the last
+    # request between the two reads and finish it, and the source would look done one poll early.
+    snapshot = server.pipeline(transaction=True)
+    snapshot.zcard(KEYS["queue"].format(source=source.key))
+    snapshot.hkeys(KEYS["busy"].format(source=source.key))
+    queued, busy_keys = snapshot.execute()
+    busy = {w.decode() for w in busy_keys}
+    dead = {w for w in busy if not server.exists(KEYS["worker"].format(worker=w))}
+    if dead:
+        for worker in dead:
+            server.hdel(KEYS["busy"].format(source=source.key), worker)
+        source.passes += 1
+        source.reseeded_after += sorted(dead)
+        logger.warning("worker(s) %s died while busy with %s: discovery queued again (pass %s)",
+                       ", ".join(sorted(dead)), source.key, source.passes)
+        push_discovery(server, source)
+        source.quiet = 0
+        return "reseeded"
+    if queued or busy - dead:
+        source.quiet = 0
+        took_part = server.scard(KEYS["run_workers"].format(run=source.run_id))
+        return "working" if took_part else "waiting"
+    source.quiet += 1
+    return "done" if source.quiet >= STABLE_POLLS else "working"
+
+
+def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: float = POLL_SECONDS,
+           on_progress: Callable[[dict[str, str]], None] | None = None) -> dict[int, str]:
+    """Watch the sources until each is done (or the timeout); close their runs. Returns statuses."""
+    from crawlers.distributed.queue import KEYS
+    from crawlers.runs.recorder import run_status
+    from storage import runs
+    from storage.db import session_factory
+
+    server = redis_server()
+    deadline = time.monotonic() + timeout_seconds
+    heartbeat_seconds, next_heartbeat = get_settings().heartbeat_seconds, 0.0
+    states: dict[str, str] = {s.key: "waiting" for s in seeded}
+    statuses: dict[int, str] = {}
+    while any(not s.done for s in seeded):
+        for source in seeded:
+            if source.done:
+                continue
+            states[source.key] = _check(server, source)
+            if states[source.key] == "done":
+                stats, _workers = _aggregate(source.run_id)
+                stats["newsdesk/passes"] = source.passes
+                status, error = run_status("finished", stats)
+                with session_factory().begin() as session:
+                    runs.finish_run(session, source.run_id, status, stats=stats, error=error)
+                statuses[source.run_id] = status
+                source.done = True
+        if time.monotonic() >= next_heartbeat:  # the runs' rows: as often as a local crawl's, not every poll
+            next_heartbeat = time.monotonic() + heartbeat_seconds
+            with session_factory().begin() as session:
+                for source in seeded:
+                    if not source.done:
+                        runs.heartbeat(session, source.run_id, _aggregate(source.run_id)[0])
+        if on_progress is not None:
+            on_progress(states)
+        if time.monotonic() > deadline:
+            for source in seeded:
+                if not source.done:
+                    server.delete(KEYS["queue"].format(source=source.key))  # what was not fetched stays for next time
+                    stats, _ = _aggregate(source.run_id)
+                    with session_factory().begin() as session:
+                        runs.finish_run(session, source.run_id, "timeout", stats=stats,
+                                        error=f"not finished after {timeout_seconds:.0f} s; its queue was dropped")
+                    statuses[source.run_id] = "timeout"
+                    source.done = True
+            break
+        time.sleep(poll_seconds)
+    return statuses
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m newsdesk.distributed")
+    parser.add_argument("--trigger", default="scheduled", choices=["scheduled", "manual", "cli", "demo"])
+    parser.add_argument("--sources", type=Path)
+    parser.add_argument("keys", nargs="+")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=get_settings().log_level, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    try:
+        seeded = seed(args.keys, trigger=args.trigger, sources_path=args.sources)
+    except UserError as exc:
+        print(f"newsdesk: error: {exc}", file=sys.stderr)
+        return 2
+    settings = get_settings()
+    statuses = follow(seeded, timeout_seconds=settings.crawl_timeout_minutes * 60)
+    return 0 if all(status == "succeeded" for status in statuses.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

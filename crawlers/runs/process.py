@@ -1,0 +1,124 @@
+"""The crawl process: runs the spiders of some sources in one Scrapy reactor, then exits.
+
+Every crawl newsdesk starts (`newsdesk crawl`, the scheduler, the demo) runs here, in a process of
+its own: a Twisted reactor cannot be restarted within one process, and a crawl that hangs or
+crashes must not take its caller down. Usage:
+
+    python -m newsdesk.crawl_process --trigger cli [--sources FILE] KEY [KEY ...]
+
+Exit status: 0 when every run succeeded, 1 when one failed, 2 for bad arguments or settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="crawlers.runs.process")
+    parser.add_argument("--trigger", default="manual", choices=["scheduled", "manual", "cli", "demo"])
+    parser.add_argument("--sources", help="sources file (default: NEWSDESK_SOURCES)")
+    parser.add_argument("--log-level", default="WARNING", help="level of what goes to stderr")
+    parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a Scrapy setting for this crawl (tests, benchmarks)")
+    parser.add_argument("keys", nargs="+")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(sys.argv[1:] if argv is None else argv)
+    from core.dates import utcnow
+
+    started = utcnow()
+    extraction = _start_extraction_workers()
+    try:
+        return _crawl(args, started)
+    finally:
+        if extraction is not None:
+            from pipelines.extraction import worker_pool
+
+            worker_pool.release(extraction)
+
+
+def _start_extraction_workers():
+    """The extraction workers, started first: each spends about a second importing trafilatura,
+    which then overlaps with this process importing Scrapy and opening its spiders (the crawl's
+    pipelines share this pool). None for a bad setting, which _crawl reports."""
+    from core.errors import UserError
+    from core.settings import get_settings
+    from pipelines.extraction import worker_pool
+
+    try:
+        workers = get_settings().effective_extract_workers
+    except UserError:
+        return None
+    return worker_pool.acquire(workers)
+
+
+def _crawl(args: argparse.Namespace, started) -> int:
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawlers.settings")
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    from core.errors import UserError
+
+    try:
+        settings = get_project_settings()
+        settings.set("NEWSDESK_TRIGGER", args.trigger, priority="cmdline")
+        if args.sources:
+            settings.set("NEWSDESK_SOURCES", args.sources, priority="cmdline")
+        settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
+        for item in args.set:
+            name, _, value = item.partition("=")
+            settings.set(name, value, priority="cmdline")
+        share_process_budget(settings, len(args.keys))
+        process = CrawlerProcess(settings)
+        loader = process.spider_loader
+        for key in args.keys:
+            process.crawl(loader.load(key))
+    except (UserError, KeyError) as exc:
+        print(f"newsdesk: error: {str(exc).strip(chr(39))}", file=sys.stderr)
+        return 2
+    process.start()
+    return _exit_status(started)
+
+
+# Bytes of responses waiting for the item pipelines, for the whole process (Scrapy's own limit,
+# SCRAPER_SLOT_MAX_ACTIVE_SIZE, is per source).
+PROCESS_SCRAPER_BYTES = 8 * 1024 * 1024
+
+
+def share_process_budget(settings, crawlers: int) -> None:
+    """Split the process's download and buffer budget between its crawlers (one per source).
+
+    Scrapy's limits are per crawler: ten sources in one process would otherwise mean ten times
+    NEWSDESK_CONCURRENT_REQUESTS downloads and ten times the response buffer waiting for the
+    extraction workers (a crawl of ten sources held 1,300 pages in memory before this).
+    """
+    crawlers = max(1, crawlers)
+    total = settings.getint("CONCURRENT_REQUESTS")
+    settings.set("CONCURRENT_REQUESTS", max(2, -(-total // crawlers)), priority="cmdline")
+    settings.set("SCRAPER_SLOT_MAX_ACTIVE_SIZE", max(512 * 1024, PROCESS_SCRAPER_BYTES // crawlers),
+                 priority="cmdline")
+
+
+def _exit_status(started) -> int:
+    """1 when a run of this process did not succeed (read back from the run records)."""
+    from sqlalchemy import select
+
+    from storage.db import session_factory
+    from storage.models import CrawlRun
+
+    with session_factory()() as session:
+        statuses = session.scalars(
+            select(CrawlRun.status).where(CrawlRun.pid == os.getpid(), CrawlRun.host == socket.gethostname(),
+                                          CrawlRun.started_at >= started)
+        ).all()
+    return 0 if statuses and all(status == "succeeded" for status in statuses) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""The run record: every crawl of a source, however started, gets one `crawl_runs` row.
+
+Opened when the spider opens (after checking the schema and syncing the source), refreshed by a
+heartbeat with the live stats (which is how `newsdesk crawl` shows progress and how a dead crawl
+is recognised), and closed with Scrapy's stats and ours when the spider closes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date, datetime, timedelta
+
+from scrapy import signals
+from scrapy.utils.defer import deferred_from_coro
+from twisted.internet import task
+
+from core.errors import SchemaOutOfDate
+from crawlers.runs.logs import RunLogHandler
+from storage import migrate, runs, sources
+from storage.db import get_engine, session_factory, with_retries
+
+logger = logging.getLogger(__name__)
+
+# Scrapy's close reasons, as run statuses.
+STATUS_BY_REASON = {
+    "finished": "succeeded",
+    "shutdown": "interrupted",
+    "closespider_timeout": "timeout",
+}
+
+
+def json_safe(stats: dict) -> dict:
+    """Stats as JSON values (Scrapy keeps datetimes in them)."""
+    def convert(value):
+        if isinstance(value, (datetime, date)):
+            return value.isoformat()
+        if isinstance(value, (int, float, str, bool)) or value is None:
+            return value
+        return str(value)
+
+    return {str(key): convert(value) for key, value in sorted(stats.items())}
+
+
+def run_status(reason: str, stats: dict) -> tuple[str, str | None]:
+    """(status, error) of a closed run: a finished run that stored nothing because everything
+    failed (feeds unreachable, database refusing writes) is a failed run, not a success."""
+    status = STATUS_BY_REASON.get(reason, "failed")
+    if status != "succeeded":
+        return status, None if status != "failed" else f"closed: {reason}"
+    errors = {k.removeprefix("newsdesk/errors/"): v for k, v in stats.items() if k.startswith("newsdesk/errors/")}
+    if errors.get("storage"):
+        return "failed", f"{errors['storage']} articles could not be stored"
+    if errors.get("unexpected"):
+        return "failed", f"{errors['unexpected']} pages lost to an unexpected error (a bug: see the run log)"
+    discovery_errors = errors.get("discovery", 0)
+    if discovery_errors and not stats.get("newsdesk/candidates") and not stats.get("newsdesk/feeds_not_modified"):
+        if stats.get("newsdesk/skipped/robots_unreachable"):
+            return "failed", "robots.txt unreachable (server error or no answer): the site was not crawled"
+        return "failed", f"no article found: {discovery_errors} feed/sitemap/section fetches failed"
+    return "succeeded", None
+
+
+class RunRecorder:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.settings = crawler.settings
+        self.run_id: int | None = None
+        self.heartbeat: task.LoopingCall | None = None
+        self.log_handler: RunLogHandler | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        recorder = cls(crawler)
+        crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
+        return recorder
+
+    def spider_opened(self, spider):
+        from core.settings import get_settings
+
+        settings = get_settings()
+        engine = get_engine()
+        try:
+            migrate.ensure_current(engine)
+        except SchemaOutOfDate as exc:
+            logger.critical("%s", exc)
+            self.crawler.stats.set_value("newsdesk/refused", str(exc))
+            self._close_now("schema_out_of_date")
+            return
+        sessions = session_factory(engine)
+        try:
+            with sessions.begin() as session:
+                source_ids = sources.sync_sources(session, [spider.source], disable_missing=False)
+                run = runs.start_run(
+                    session, source_id=source_ids[spider.source.key], spider=spider.name,
+                    trigger=self.settings.get("NEWSDESK_TRIGGER", "manual"),
+                    stale_after=timedelta(minutes=settings.stale_lock_minutes),
+                )
+                self.run_id = run.id
+                self.log_handler = RunLogHandler.open(settings, spider, run.id)
+                run.log_path = str(self.log_handler.path) if self.log_handler else None
+        except runs.SourceLocked as exc:
+            logger.error("refused: %s", exc)
+            self.crawler.stats.set_value("newsdesk/refused", str(exc))
+            self._close_now("locked")
+            return
+        spider.run_id = self.run_id
+        spider.source_id = source_ids[spider.source.key]
+        logger.info("run %s of %s started (%s)", self.run_id, spider.name, self.settings.get("NEWSDESK_TRIGGER"))
+        self.heartbeat = task.LoopingCall(self.beat)
+        self.heartbeat.start(settings.heartbeat_seconds, now=False)
+
+    def _close_now(self, reason: str) -> None:
+        from twisted.internet import reactor
+
+        # Not from inside the spider_opened signal: let the engine finish opening first.
+        reactor.callLater(0, lambda: deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason)))
+
+    def beat(self):
+        try:
+            with session_factory().begin() as session:
+                runs.heartbeat(session, self.run_id, json_safe(self.crawler.stats.get_stats()))
+        except Exception:  # noqa: BLE001 - a missed heartbeat must not kill the crawl
+            logger.warning("heartbeat of run %s failed", self.run_id, exc_info=True)
+
+    def spider_closed(self, spider, reason):
+        if self.heartbeat is not None and self.heartbeat.running:
+            self.heartbeat.stop()
+        if self.run_id is None:
+            return
+        stats = json_safe(self.crawler.stats.get_stats())
+        status, error = run_status(reason, stats)
+
+        def finish() -> None:
+            with session_factory().begin() as session:
+                runs.finish_run(session, self.run_id, status, stats=stats, error=error)
+
+        # A run ending while the database restarts must still be closed, not left `running`.
+        with_retries(finish, on_retry=lambda exc: logger.warning("closing run %s failed (%s), retrying",
+                                                                  self.run_id, str(exc).splitlines()[0]))
+        logger.info("run %s of %s ended: %s (%s)", self.run_id, spider.name, status, reason)
+        if self.log_handler is not None:
+            self.log_handler.close_run()
+
+
+def stats_json(stats: dict) -> str:
+    return json.dumps(json_safe(stats), indent=2)

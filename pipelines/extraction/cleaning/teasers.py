@@ -1,0 +1,71 @@
+"""Teasers for other articles: "related" blocks and lines that are another article's link text.
+
+Templates end articles with lists of headlines ("You may also like", "Most read in World"), and
+trafilatura often keeps them. Two signals find them: a block heading from a known list, after
+which the list items go too; and a line that repeats, word for word, the text of a link on the
+same page (a headline linking to another story is not part of this one).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.extraction.cleaning.headline import match_key
+
+RELATED_HEADING = re.compile(
+    r"^\W*(related( (articles?|stories|posts?|content|coverage|news|topics))?|you (may|might) (also )?like|"
+    r"more from .{1,30}|more stories|most (read|popular|viewed)( in .{1,30})?|popular on .{1,30}|don'?t miss|"
+    r"recommended( for you)?|explore further|more:|see also|trending( now)?|top stories|further reading|"
+    r"read next|latest news|editor'?s picks|leia também|veja também|lesen sie auch|mehr zum thema|lire aussi|"
+    r"à lire aussi|les plus lus|leggi anche|lo más leído|noticias relacionadas|читайте также|самое читаемое|"
+    r"الأكثر قراءة|اقرأ أيضا|相关阅读|热门新闻|یہ بھی پڑھیں|.{1,20} 주요뉴스)\W*$",
+    re.IGNORECASE,
+)
+MAX_HEADING_WORDS = 8
+MIN_LINK_WORDS = 4
+MAX_LINK_LINE_WORDS = 60
+_TAGGED = re.compile(r"\[(insight|video|news|reaction|warning|pics|poll|watch)\]\W*$", re.IGNORECASE)
+
+
+def link_texts(tree) -> set[str]:
+    """Match keys of the page's link texts long enough to be headlines (4 words or more)."""
+    found = set()
+    # The length test runs in libxml2: pages carry hundreds of one- or two-word links (menus, tags).
+    for anchor in tree.xpath("//a[string-length(normalize-space()) >= 12]"):
+        text = anchor.text_content().strip()
+        if text.count(" ") < MIN_LINK_WORDS - 1 or text.startswith(("http", "www.")):
+            continue  # (a bare URL as link text is a reference the article cites, not a teaser)
+        key = match_key(text)
+        if key.count(" ") >= MIN_LINK_WORDS - 1:
+            found.add(key)
+    return found
+
+
+def _is_list_item(line: str) -> bool:
+    return line.startswith(("- ", "• ", "* "))
+
+
+def is_link_line(line: str, links: set[str]) -> bool:
+    """The line is, word for word, the text of a link on the page.
+
+    (List items that merely open with a link text are kept: the benchmark's "10 things" digest is
+    made of them, and removing them cost more than the teaser lists it caught.)
+    """
+    return len(line.split()) <= MAX_LINK_LINE_WORDS and match_key(line) in links
+
+
+def remove_teasers(paragraphs: list[str], links: set[str]) -> list[str]:
+    kept: list[str] = []
+    in_related_block = False
+    for paragraph in paragraphs:
+        words = len(paragraph.split())
+        if words <= MAX_HEADING_WORDS and RELATED_HEADING.match(paragraph):
+            in_related_block = True
+            continue
+        if in_related_block and (_is_list_item(paragraph) or paragraph.isupper() or _TAGGED.search(paragraph)):
+            continue
+        in_related_block = False
+        if is_link_line(paragraph, links):
+            continue
+        kept.append(paragraph)
+    return kept

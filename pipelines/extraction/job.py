@@ -1,0 +1,82 @@
+"""The unit of extraction work: one fetched page in, (record, signature) out.
+
+Runs in an extraction worker process (pipelines/extraction/workers.py) or, with NEWSDESK_EXTRACT_WORKERS=0
+on a one-core machine, in the crawl process itself; it is the same function either way, so the
+two paths give identical results (tests/test_worker_pool.py compares them page by page).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from core.records import ArticleData, Signature, SignatureParams
+from pipelines.dedup.signatures import signature
+
+# trafilatura keeps caches that grow over a long run (FIELD-NOTES); a worker empties them now and then.
+RESET_CACHES_EVERY = 500
+_done = 0
+
+
+@dataclass(frozen=True)
+class ExtractionJob:
+    body: bytes
+    url: str
+    content_type: str | None
+    hints: dict = field(default_factory=dict)
+    min_text_chars: int = 250
+    params: SignatureParams = SignatureParams()
+    now: datetime | None = None
+
+
+@dataclass
+class ExtractionResult:
+    """Everything CPU-bound the crawl needs about a page, computed off the crawl process."""
+
+    article: ArticleData
+    signature: Signature
+    word_count: int
+    content_hash: str
+    body_gzip: bytes      # the raw page, compressed for storage
+
+
+def run_job(job: ExtractionJob) -> ExtractionResult:
+    """Raises pipelines.rejections.Rejected for pages not stored."""
+    global _done
+    from core.records import content_hash, gzip_body
+    from pipelines.extraction.extractor import extract_page
+
+    extracted = extract_page(job.body, url=job.url, content_type=job.content_type, hints=job.hints,
+                             min_text_chars=job.min_text_chars, now=job.now)
+    result = ExtractionResult(extracted, signature(extracted.text, job.params), extracted.word_count,
+                              content_hash(extracted.text), gzip_body(job.body))
+    _done += 1
+    if _done % RESET_CACHES_EVERY == 0:
+        reset_library_caches()
+    return result
+
+
+def reset_library_caches() -> None:
+    """trafilatura's reset_caches, without the ERROR line htmldate logs on every call: it tries to
+    clear caches that charset_normalizer 3.5 no longer has (harmless), and an operator reading the run
+    log would take it for a failure."""
+    from trafilatura.meta import reset_caches
+
+    htmldate_log = logging.getLogger("htmldate.meta")
+    level = htmldate_log.level
+    htmldate_log.setLevel(logging.CRITICAL)
+    try:
+        reset_caches()
+    finally:
+        htmldate_log.setLevel(level)
+
+
+def warm_up() -> None:
+    """Worker initializer: import the heavy modules once, before the first page arrives."""
+
+
+def ready() -> bool:
+    """A job that does nothing: submitted to start a worker early (after its warm_up)."""
+    return True
+

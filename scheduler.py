@@ -29,12 +29,11 @@ from zoneinfo import ZoneInfo
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import delete, select
 
+from compat.apscheduler import JobStoreClient, NightlyScheduler
 from core.dates import utcnow
 from core.settings import get_settings
 from crawlers.runs import runner
@@ -86,23 +85,9 @@ def desired_jobs(sources: list[SourceSpec]) -> list[DesiredJob]:
     return jobs
 
 
-class JobStoreClient(BackgroundScheduler):
-    """A scheduler that only reads and writes the job store and never runs a job.
-
-    `schedule list` and `schedule run-now` use it from other processes. (A started-then-stopped
-    APScheduler processes due jobs once on its way out; this one has no loop to do that in.)
-    """
-
-    def _main_loop(self) -> None:
-        return None
-
-    def _process_jobs(self):
-        return None
-
-
 def build_scheduler(*, blocking: bool):
     settings = get_settings()
-    cls = BlockingScheduler if blocking else JobStoreClient
+    cls = NightlyScheduler if blocking else JobStoreClient
     return cls(
         jobstores={"default": SQLAlchemyJobStore(engine=get_engine(), tablename=JOB_TABLE),
                    "memory": MemoryJobStore()},

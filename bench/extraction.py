@@ -45,7 +45,7 @@ DEFAULT_DATA = Path(
         PROJECT_ROOT.parent / "shared" / "benchmarks" / "article-extraction",
     )
 )
-DEFAULT_CANDIDATE = "pipelines.extraction:extract_text"
+DEFAULT_CANDIDATE = "pipelines.extraction.extractor:extract_text"
 REGRESSION_MARGIN = 0.01
 REGRESSIONS_SHOWN = 20
 

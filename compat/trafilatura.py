@@ -40,6 +40,11 @@ regular expression run over the whole page (0.5 ms for 110 KB), though pages alm
 one. `_InvalidXmlChars` first looks for them in C (the page encoded to UTF-8, the allowed bytes
 deleted, the two non-characters searched for) and runs the expression only when one is there: the
 same string either way. Installed only onto the exact expression it was written for.
+
+Guards. Every piece is installed only when it recognises what it replaces, and a piece that does
+not is skipped and recorded (compat.record: logged once per process, listed by `newsdesk config`,
+counted in the run's stats), never an exception: a trafilatura release that renames a table,
+drops a module or ships without sources costs speed, not pages.
 """
 
 from __future__ import annotations
@@ -54,7 +59,17 @@ from dataclasses import dataclass
 
 from lxml import etree, html
 from lxml.etree import XPath
-from trafilatura import core, utils, xpaths
+
+from compat import record
+
+LIBRARY = "trafilatura"
+try:
+    from trafilatura import core, utils, xpaths
+except ImportError as _missing:  # a release that reorganised its modules: nothing here applies
+    core = utils = xpaths = None
+    _MISSING = f"trafilatura has no {_missing.name or 'core/utils/xpaths'} module"
+else:
+    _MISSING = ""
 
 
 @dataclass(frozen=True)
@@ -157,30 +172,51 @@ def _expression_for(rewrite: Rewrite, original: XPath) -> XPath:
 def install() -> list[str]:
     """Swap the rewritten expressions into trafilatura's tables, in place, so that every module
     of trafilatura that imported a table sees them, and the C-level lookup into its parser.
-    Idempotent. Returns the expressions that were left alone because their text is not the one a
-    rewrite was derived from."""
+    Idempotent. Returns the pieces left alone because they are not what they were derived from
+    (each also recorded with its reason)."""
     global _installed
+    if _MISSING:
+        record(LIBRARY, "speedups", False, _MISSING)
+        return ["trafilatura modules"]
     _installed = True
-    utils.HTML_PARSER.set_element_class_lookup(C_LEVEL_LOOKUP)
-    skipped = []
-    if core.copy is copy.copy or core.copy is _copy_unless_handed_over:
-        if _bare_extraction_fingerprint() == BARE_EXTRACTION_FINGERPRINT:
+    skipped: list[str] = []
+
+    def applies(name: str, found: bool, reason: str = "") -> bool:
+        record(LIBRARY, name, found, reason)
+        if not found:
+            skipped.append(name)
+        return found
+
+    parser = getattr(utils, "HTML_PARSER", None)
+    # lxml.html's own parser is the one whose Python-level class lookup we replace.
+    if applies("utils.HTML_PARSER (element classes)", type(parser) is html.HTMLParser,
+               f"utils.HTML_PARSER is {type(parser).__name__}, not lxml.html.HTMLParser"):
+        parser.set_element_class_lookup(C_LEVEL_LOOKUP)
+    copy_now = getattr(core, "copy", None)
+    if copy_now is not _copy_unless_handed_over:
+        reason = ("core.copy is not copy.copy" if copy_now is not copy.copy
+                  else "bare_extraction's source is not the one the hand-over was written for")
+        if applies("core.bare_extraction (hand-over)",
+                   copy_now is copy.copy and _bare_extraction_fingerprint() == BARE_EXTRACTION_FINGERPRINT, reason):
             core.copy = _copy_unless_handed_over
-        else:
-            skipped.append("core.bare_extraction (hand-over)")
-    if not isinstance(utils.INVALID_XML_CHARS, _InvalidXmlChars):
-        if fingerprint(utils.INVALID_XML_CHARS.pattern) == INVALID_XML_CHARS_FINGERPRINT:
-            utils.INVALID_XML_CHARS = _InvalidXmlChars(utils.INVALID_XML_CHARS)
-        else:
-            skipped.append("utils.INVALID_XML_CHARS")
+    invalid = getattr(utils, "INVALID_XML_CHARS", None)
+    if not isinstance(invalid, _InvalidXmlChars) and applies(
+            "utils.INVALID_XML_CHARS",
+            fingerprint(getattr(invalid, "pattern", "")) == INVALID_XML_CHARS_FINGERPRINT,
+            "not the expression the C-level check was written for"):
+        utils.INVALID_XML_CHARS = _InvalidXmlChars(invalid)
     for rewrite in REWRITES:
         key = (rewrite.table, rewrite.index)
         if key in _originals:
             continue
-        table = getattr(xpaths, rewrite.table)
-        original = table[rewrite.index]
-        if fingerprint(original.path) != rewrite.fingerprint:
-            skipped.append(f"{rewrite.table}[{rewrite.index}]")
+        table = getattr(xpaths, rewrite.table, None)
+        original = table[rewrite.index] if isinstance(table, list) and len(table) > rewrite.index else None
+        name = f"{rewrite.table}[{rewrite.index}]"
+        if original is None:
+            applies(name, False, f"xpaths.{rewrite.table} has no expression {rewrite.index}")
+            continue
+        if not applies(name, fingerprint(original.path) == rewrite.fingerprint,
+                       "the expression changed: derive its prefilter again (tests/test_trafilatura_speedups.py)"):
             continue
         table[rewrite.index] = _expression_for(rewrite, original)
         _originals[key] = original
@@ -190,10 +226,14 @@ def install() -> list[str]:
 def uninstall() -> None:
     global _installed
     _installed = False
-    utils.HTML_PARSER.set_element_class_lookup(PUBLISHED_LOOKUP)
-    if core.copy is _copy_unless_handed_over:
+    if _MISSING:
+        return
+    parser = getattr(utils, "HTML_PARSER", None)
+    if type(parser) is html.HTMLParser:
+        parser.set_element_class_lookup(PUBLISHED_LOOKUP)
+    if getattr(core, "copy", None) is _copy_unless_handed_over:
         core.copy = copy.copy
-    if isinstance(utils.INVALID_XML_CHARS, _InvalidXmlChars):
+    if isinstance(getattr(utils, "INVALID_XML_CHARS", None), _InvalidXmlChars):
         utils.INVALID_XML_CHARS = utils.INVALID_XML_CHARS.pattern
     for (table, index), original in _originals.items():
         getattr(xpaths, table)[index] = original
@@ -241,8 +281,11 @@ _hand_over = threading.local()
 @functools.cache
 def _bare_extraction_fingerprint() -> str:
     # Read once: the source file is parsed again on every call, and the benchmarks' plain baseline
-    # uninstalls and installs around every page.
-    return fingerprint(inspect.getsource(core.bare_extraction))
+    # uninstalls and installs around every page. No source (a build without .py files): no match.
+    try:
+        return fingerprint(inspect.getsource(core.bare_extraction))
+    except (AttributeError, OSError, TypeError):
+        return ""
 
 
 def _copy_unless_handed_over(obj):

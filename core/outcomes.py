@@ -20,6 +20,11 @@ REASONS = {
 }
 
 
+# Scrapy signal sent by whatever refuses a fetched page (the spider, a pipeline), with `url` and
+# `reason`: crawlers/rejections.py remembers the verdicts worth remembering for the next runs.
+page_rejected = object()
+
+
 class Rejected(Exception):
     """A page that is not stored, with the reason it is counted under."""
 

@@ -39,6 +39,23 @@ class FetchedPage:
 
 
 @dataclass
+class RunContext:
+    """The run a crawler is recording. It travels on the crawler (`run_context(crawler)`): the run
+    recorder (or a distributed worker's) fills it when the spider opens; the spider stamps each item
+    with the run, and the pipelines read the source from it."""
+
+    source_id: int | None = None
+    run_id: int | None = None  # None on a distributed worker: each request carries its own run
+
+
+def run_context(crawler) -> RunContext:
+    context = getattr(crawler, "newsdesk_run", None)
+    if context is None:
+        context = crawler.newsdesk_run = RunContext()
+    return context
+
+
+@dataclass
 class ArticleData:
     """One article, from extraction to storage: what the page said, cleaned, and where it lives.
 

@@ -219,7 +219,7 @@ def setting_env_name(field: str) -> str:
     return _ENV_NAMES.get(field, f"NEWSDESK_{field.upper()}")
 
 
-def _describe_error(exc: ValidationError) -> str:
+def _describe_error(exc: ValidationError, scrapy: bool = False) -> str:
     error = exc.errors()[0]
     field = str(error["loc"][0]) if error["loc"] else "?"
     field = {"DATABASE_URL": "database_url", "NEWSDESK_DATABASE_URL": "database_url"}.get(field, field)
@@ -229,6 +229,8 @@ def _describe_error(exc: ValidationError) -> str:
     value = error.get("input")
     shown = f" = {mask_secrets(str(value))!r}" if value is not None and not isinstance(value, dict) else ""
     env_name = setting_env_name(field)
+    if scrapy:
+        return f"invalid setting {env_name}{shown}: {message}"
     where = env_name if env_name in os.environ or field == "database_url" and "NEWSDESK_DATABASE_URL" in os.environ else f"{field} in {config_file_path()}"
     return f"invalid setting {where}{shown}: {message}"
 
@@ -247,6 +249,37 @@ def get_settings() -> Settings:
 def reset_settings() -> None:
     """Forget the cached settings (tests and commands that change the environment)."""
     get_settings.cache_clear()
+    _settings_from_values.cache_clear()
+
+
+def as_scrapy_settings(settings: Settings) -> dict[str, Any]:
+    """Every newsdesk setting under its own name (NEWSDESK_X, DATABASE_URL), as Scrapy settings.
+
+    crawlers/settings.py publishes them so that `scrapy crawl KEY -s NEWSDESK_X=...` overrides
+    any of them, as it overrides any Scrapy setting; components read them back with from_scrapy().
+    """
+    values = settings.model_dump()
+    return {setting_env_name(name): str(value) if isinstance(value, Path) else value
+            for name, value in values.items()}
+
+
+def from_scrapy(scrapy_settings) -> Settings:
+    """The newsdesk settings of one crawler, from its Scrapy settings (command-line values
+    included), validated like every other source. Raises UserError with one line for a bad value."""
+    values = []
+    for name in Settings.model_fields:
+        value = scrapy_settings.get(setting_env_name(name))
+        if value is not None:
+            values.append((name, value))
+    return _settings_from_values(tuple(values))
+
+
+@functools.lru_cache(maxsize=16)
+def _settings_from_values(values: tuple[tuple[str, Any], ...]) -> Settings:
+    try:
+        return Settings(**dict(values))
+    except ValidationError as exc:
+        raise UserError(_describe_error(exc, scrapy=True)) from None
 
 
 _URL_PASSWORD = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.\-]*://)(?P<user>[^:/@\s]*):(?P<password>[^@\s/]+)@")

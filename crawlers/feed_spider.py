@@ -6,6 +6,7 @@ import asyncio
 
 import scrapy
 
+from core.settings import from_scrapy
 from crawlers.conditional_get import FeedValidators
 from crawlers.feeds import UnsafeXml, discover_feeds, looks_like_feed, parse_feed
 from crawlers.news_spider import NewsSpider
@@ -18,11 +19,12 @@ class FeedSpider(NewsSpider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.validators = FeedValidators(session_factory(), session_factory(get_engine(readonly=True)))
+        database = from_scrapy(crawler.settings).resolved_database_url
+        spider.validators = FeedValidators(session_factory(get_engine(database)),
+                                           session_factory(get_engine(database, readonly=True)))
         return spider
 
     def closed(self, reason: str) -> None:
-        super().closed(reason)
         if reason == "finished":
             self.validators.save()
 

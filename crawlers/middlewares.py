@@ -10,10 +10,13 @@ import random
 import time
 from urllib.parse import urlsplit
 
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, ResponseDataLossError
 from scrapy.utils.defer import maybe_deferred_to_future
+
+from compat.scrapy import robots_internals_match
+from core.settings import from_scrapy
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +50,7 @@ class PrivateNetworkGuardMiddleware:
 
     def __init__(self, crawler):
         self.crawler = crawler
-        self.allow_all = crawler.settings.getbool("NEWSDESK_ALLOW_PRIVATE_NETWORKS")
+        self.allow_all = from_scrapy(crawler.settings).allow_private_networks
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -89,9 +92,18 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def __init__(self, settings):
         super().__init__(settings)
-        self.base = settings.getfloat("NEWSDESK_RETRY_BACKOFF_BASE", 2.0)
+        self.base = from_scrapy(settings).retry_backoff_seconds
         self.cap = settings.getfloat("NEWSDESK_RETRY_BACKOFF_MAX", 60.0)
         self.retry_after_max = settings.getfloat("NEWSDESK_RETRY_AFTER_MAX", 120.0)
+
+    def _retry_request(self, request, reason):
+        """Scrapy's own retry (counted in its retry/... stats), through its public function."""
+        return get_retry_request(
+            request, spider=self.crawler.spider, reason=reason,
+            max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
+            priority_adjust=request.meta.get("priority_adjust", self.priority_adjust),
+            give_up_log_level=request.meta.get("give_up_log_level", self.give_up_log_level),
+        )
 
     def _delay(self, request, response=None) -> float | None:
         attempt = request.meta.get("retry_times", 0)
@@ -108,7 +120,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
             # Without Content-Length a body ends when the connection closes, cleanly or by a reset:
             # Twisted cannot tell which, Scrapy only flags the response "partial", and half an
             # article was stored as a whole one (tests/test_faults_http.py). Treated as data loss.
-            retry = self._retry(request, "partial response")
+            retry = self._retry_request(request, "partial response")
             if retry is None:
                 raise ResponseDataLossError(f"{response.url}: the connection closed before </html>")
             await asyncio.sleep(self._delay(request))
@@ -119,7 +131,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if delay is None:
             self.crawler.stats.inc_value("newsdesk/errors/retry_after_too_long")
             return response
-        retry = self._retry(request, f"HTTP {response.status}")
+        retry = self._retry_request(request, f"HTTP {response.status}")
         if retry is None:
             return response
         await asyncio.sleep(delay)
@@ -128,7 +140,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_exception(self, request, exception):
         if request.meta.get("dont_retry") or not isinstance(exception, self.exceptions_to_retry):
             return None
-        retry = self._retry(request, exception)
+        retry = self._retry_request(request, exception)
         if retry is None:
             return None
         await asyncio.sleep(self._delay(request))
@@ -168,7 +180,15 @@ class UnreachableRobotsMiddleware(RobotsTxtMiddleware):
     robots.txt answers 5xx or times out is struggling or misconfigured; the standard asks
     crawlers to stay away until it answers again. A 4xx (no robots.txt) still means no rules.
     The run counts `newsdesk/skipped/robots_unreachable`, and a source with no other site fails.
+    This relies on RobotsTxtMiddleware's internals: when compat/scrapy.py finds them changed, the
+    middleware is Scrapy's own, as released.
     """
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not robots_internals_match():
+            return RobotsTxtMiddleware.from_crawler(crawler)
+        return super().from_crawler(crawler)
 
     async def _parse_robots(self, response, netloc, request) -> None:
         if response.status >= 500:

@@ -17,17 +17,17 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
-from sqlalchemy.exc import SQLAlchemyError
 
+from compat.scrapy import refusal_kind
 from core.dates import utcnow
-from core.records import KEPT_HEADERS, FetchedPage
+from core.outcomes import page_rejected
+from core.records import KEPT_HEADERS, FetchedPage, run_context
+from core.settings import Settings, from_scrapy
 from core.urls import canonical_url, clean_url
 from crawlers.feeds import Candidate
 from crawlers.incremental import KnownUrls
 from crawlers.sources import SourceSpec
 from storage.db import get_engine, session_factory
-from storage.rejected import RECHECK_AFTER
-from storage.rejected import remember as remember_rejections
 
 # URL shapes that are listings, tags, media or utility pages, never articles.
 NOT_ARTICLE_URL = re.compile(
@@ -38,6 +38,11 @@ NOT_ARTICLE_URL = re.compile(
     re.IGNORECASE,
 )
 MAX_URL_LENGTH = 2000
+
+
+def max_age(source: SourceSpec, settings: Settings) -> timedelta:
+    """How old an article may be and still be taken: the source's max_age_days, else the setting's."""
+    return timedelta(days=source.max_age_days or settings.max_age_days)
 
 
 @dataclass
@@ -58,18 +63,17 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        settings = crawler.settings
+        settings = from_scrapy(crawler.settings)
         spider.known_urls = KnownUrls(
             # Read-only engine: a look-up in the reactor thread must never wait for a write lock.
-            session_factory(get_engine(readonly=True)),
-            recheck_after=timedelta(hours=settings.getfloat("NEWSDESK_RECHECK_AFTER_HOURS")),
-            recheck_window=timedelta(days=settings.getfloat("NEWSDESK_RECHECK_WINDOW_DAYS")),
+            session_factory(get_engine(settings.resolved_database_url, readonly=True)),
+            recheck_after=timedelta(hours=settings.recheck_after_hours),
+            recheck_window=timedelta(days=settings.recheck_window_days),
         )
-        spider.max_age = timedelta(days=spider.source.max_age_days or settings.getint("NEWSDESK_MAX_AGE_DAYS"))
+        spider.max_age = max_age(spider.source, settings)
         spider.allow = [re.compile(p) for p in spider.source.allow]
         spider.deny = [re.compile(p) for p in spider.source.deny]
         spider.passes: dict[tuple, DiscoveryState] = {}
-        spider.rejections: dict[str, tuple[int | None, str]] = {}
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         crawler.signals.connect(spider.item_failed, signal=signals.item_error)
         crawler.signals.connect(spider.callback_failed, signal=signals.spider_error)
@@ -90,8 +94,7 @@ class NewsSpider(scrapy.Spider):
 
     def discovery_failed(self, failure):
         """Errback of feed/sitemap/section requests: count it; the run reports it as an error."""
-        message = failure.getErrorMessage()
-        if failure.check(IgnoreRequest) and "robots.txt" in message and "unreachable" not in message:
+        if failure.check(IgnoreRequest) and refusal_kind(failure.getErrorMessage()) == "robots_disallowed":
             self.count("skipped/robots_disallowed")
         self.count("errors/discovery")
         self.logger.warning("could not fetch %s: %s", failure.request.url, failure.getErrorMessage())
@@ -161,28 +164,6 @@ class NewsSpider(scrapy.Spider):
                 meta={"requested_urls": [candidate.url], "newsdesk_article": True},
             )
 
-    # --- verdicts on pages that are not articles ------------------------------------------------
-    def note_rejection(self, url: str, reason: str) -> None:
-        """Remember a page that is not an article, so later runs do not fetch it again."""
-        if reason not in RECHECK_AFTER:
-            return  # transient (an HTTP error, a storage error): try again next time
-        self.rejections[canonical_url(url)] = (getattr(self, "source_id", None), reason)
-        if len(self.rejections) >= 50:
-            self.save_rejections()
-
-    def save_rejections(self) -> None:
-        if not self.rejections or getattr(self, "source_id", None) is None:
-            return
-        try:
-            with session_factory().begin() as session:
-                remember_rejections(session, self.rejections)
-            self.rejections.clear()
-        except SQLAlchemyError:
-            self.logger.warning("could not save %s page verdicts", len(self.rejections), exc_info=True)
-
-    def closed(self, reason: str) -> None:
-        self.save_rejections()
-
     def _complete_hints(self, state: DiscoveryState, key: str, candidate: Candidate) -> None:
         """A URL met again (a listing first, the feed later): what the feed knows (its dates) goes
         into the hints of the request already queued, which its callback has not read yet."""
@@ -199,17 +180,15 @@ class NewsSpider(scrapy.Spider):
         if failure.check(HttpError):  # (an IgnoreRequest subclass: test it first)
             self.count(f"errors/http_{failure.value.response.status}")
         elif failure.check(IgnoreRequest):
-            message = failure.getErrorMessage()
-            if "robots.txt unreachable" in message:
-                return  # counted by the robots middleware (skipped/robots_unreachable)
-            if "robots.txt" in message:
+            kind = refusal_kind(failure.getErrorMessage())
+            if kind == "robots_disallowed":
                 self.count("skipped/robots_disallowed")
-            elif message == "max redirections reached":
+            elif kind == "too_many_redirects":
                 self.count("errors/too_many_redirects")
-            elif "during decompression" in message:
+            elif kind == "too_large":
                 self.count("dropped/too_large")
             else:
-                return  # refused by a middleware that counted it already (private address, bad scheme)
+                return  # refused by a middleware of ours that counted it already (robots.txt unreachable, private address, bad scheme)
         else:
             self.count(f"errors/download_{failure.type.__name__}")
         self.logger.info("article not fetched %s: %s", failure.request.url, failure.getErrorMessage())
@@ -233,7 +212,7 @@ class NewsSpider(scrapy.Spider):
         self.count("pages_fetched")
         if not isinstance(response, TextResponse):
             self.count("dropped/non_html")
-            self.note_rejection(response.url, "non_html")
+            self.crawler.signals.send_catch_log(page_rejected, url=response.url, reason="non_html")
             return
         headers = {}
         for name in KEPT_HEADERS:
@@ -255,5 +234,6 @@ class NewsSpider(scrapy.Spider):
             requested_urls=[u for u in dict.fromkeys(requested) if u != response.url],
             hints=hints,
             fetched_at=utcnow(),
-            run_id=response.meta.get("newsdesk_run"),
+            # A distributed run's requests carry it; a crawl process records one run per spider.
+            run_id=response.meta.get("newsdesk_run", run_context(self.crawler).run_id),
         )

@@ -1,7 +1,10 @@
-"""Scrapy settings, derived from newsdesk's one settings module (newsdesk/config.py).
+"""Scrapy settings: newsdesk's own settings (core/settings.py) published under their names, and the
+Scrapy plumbing that is not a choice for operators.
 
-Only Scrapy-specific plumbing lives here; every value an operator may want to change is a
-newsdesk setting (environment or newsdesk.toml), so `scrapy crawl` and `newsdesk crawl` agree.
+Every value an operator may want to change is a newsdesk setting (environment, newsdesk.toml), so
+`scrapy crawl` and `newsdesk crawl` agree, and `scrapy crawl KEY -s NEWSDESK_X=...` overrides any
+of them. The Scrapy settings derived from them (USER_AGENT, DOWNLOAD_DELAY, ...) are set by the
+addon in crawlers/addon.py, once the command line's values are known, so they follow an override.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import sys
 from scrapy.settings import default_settings as _scrapy_defaults
 
 from core.errors import UserError
-from core.settings import get_settings
+from core.settings import as_scrapy_settings, get_settings
 
 try:
     _settings = get_settings()
@@ -19,26 +22,20 @@ except UserError as _error:  # `scrapy list` / `scrapy crawl` with a bad setting
     print(f"newsdesk: error: {_error}", file=sys.stderr)
     sys.exit(2)
 
+# NEWSDESK_* (and DATABASE_URL), each a Scrapy setting of the same name.
+globals().update(as_scrapy_settings(_settings))
+ADDONS = {"crawlers.addon.NewsdeskAddon": 0}
+
 BOT_NAME = "newsdesk"
 SPIDER_LOADER_CLASS = "crawlers.loader.SourceSpiderLoader"
 SPIDER_MODULES = [m.strip() for m in _settings.spider_modules.split(",") if m.strip()]  # hand-written spiders
-NEWSDESK_SOURCES = str(_settings.sources_path)
+NEWSDESK_SOURCES = str(_settings.sources_path)  # resolved: the spider loader runs before any addon
 
-# --- politeness --------------------------------------------------------------------------------
-USER_AGENT = _settings.effective_user_agent
+# --- politeness (the values that are operators' choices come from the addon) -------------------
 ROBOTSTXT_OBEY = True
-CONCURRENT_REQUESTS = _settings.concurrent_requests
-CONCURRENT_REQUESTS_PER_DOMAIN = _settings.concurrent_requests_per_domain
-DOWNLOAD_DELAY = _settings.download_delay
 DOWNLOAD_DELAY_JITTER = 0.5  # +-50%: requests to one site do not tick like a clock
-AUTOTHROTTLE_ENABLED = _settings.autothrottle
-AUTOTHROTTLE_START_DELAY = max(_settings.download_delay, 0.5)
 AUTOTHROTTLE_MAX_DELAY = 30
-AUTOTHROTTLE_TARGET_CONCURRENCY = _settings.autothrottle_target_concurrency
-DOWNLOAD_TIMEOUT = _settings.download_timeout
 DNS_TIMEOUT = 20
-DOWNLOAD_MAXSIZE = _settings.max_page_bytes
-DOWNLOAD_WARNSIZE = _settings.max_page_bytes // 2
 # Decompressed size is capped by DOWNLOAD_MAXSIZE too (Scrapy's HttpCompressionMiddleware).
 REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = False  # news pages need none, and cookies only make crawls less repeatable
@@ -53,14 +50,12 @@ CONCURRENT_ITEMS = 4
 # Scrapy reads a callback's source and parses it (inspect + ast) to warn about a generator that
 # returns a value. Its cache is keyed by the bound method, which is new for every request, so it
 # did that for every page: 0.2 ms of the crawl process's CPU per page (py-spy). Our callbacks are
-# checked once, by tests/test_spiders.py, instead.
+# checked once, by tests/test_spider_callbacks.py, instead.
 WARN_ON_GENERATOR_RETURN_VALUE = False
 
 # --- retries with backoff ----------------------------------------------------------------------
 RETRY_ENABLED = True
-RETRY_TIMES = _settings.retry_times
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
-NEWSDESK_RETRY_BACKOFF_BASE = _settings.retry_backoff_seconds  # doubled on each retry
 NEWSDESK_RETRY_BACKOFF_MAX = 60.0      # no single wait longer than this
 NEWSDESK_RETRY_AFTER_MAX = 120.0       # a Retry-After longer than this: give up on the URL
 
@@ -83,6 +78,7 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {
     "crawlers.runs.recorder.RunRecorder": 100,
+    "crawlers.rejections.RejectedPages": 200,  # pages that are not articles, not fetched again
 }
 # Telnet console and remote control: off (above), and not even imported. Scrapy imports every
 # extension it is told about, disabled (None) or not, and remote_control's module imports aiohttp
@@ -90,16 +86,12 @@ EXTENSIONS = {
 # are left out of Scrapy's own list rather than set to None in ours.
 _NOT_LOADED = {"scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl"}
 EXTENSIONS_BASE = {path: order for path, order in _scrapy_defaults.EXTENSIONS_BASE.items() if path not in _NOT_LOADED}
-CLOSESPIDER_TIMEOUT = int(_settings.crawl_timeout_minutes * 60)
 
 # --- newsdesk behaviour ------------------------------------------------------------------------
 NEWSDESK_TRIGGER = "manual"  # `scrapy crawl`; newsdesk's own commands override it
-NEWSDESK_ALLOW_PRIVATE_NETWORKS = _settings.allow_private_networks
-NEWSDESK_MAX_AGE_DAYS = _settings.max_age_days
-NEWSDESK_RECHECK_AFTER_HOURS = _settings.recheck_after_hours
-NEWSDESK_RECHECK_WINDOW_DAYS = _settings.recheck_window_days
-NEWSDESK_MIN_TEXT_CHARS = _settings.min_text_chars
 
+# Scrapy sets up logging before any addon runs: `-s LOG_LEVEL=...` changes it, NEWSDESK_LOG_LEVEL too
+# (environment, newsdesk.toml), but not `-s NEWSDESK_LOG_LEVEL`.
 LOG_LEVEL = _settings.log_level
 LOG_INSTALL_ROOT_HANDLER = True
 LOG_FORMATTER = "crawlers.log_formatter.QuietDropFormatter"

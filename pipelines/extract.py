@@ -1,19 +1,21 @@
 """Stage 200: extraction and cleaning of each fetched page, in the extraction worker processes.
 
-The work itself is pipelines/extraction.py (via pipelines/extraction_job.py); this stage sends it
-to the process pool (pipelines/worker_pool.py), turns refusals into counted drops, and applies
-the age limit once the page has told its date.
+The work itself is pipelines/extraction/extractor.py (via pipelines/extraction/job.py); this stage
+sends it to the process pool (pipelines/extraction/worker_pool.py), turns refusals into counted
+drops, and applies the age limit once the page has told its date.
 """
 
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 from scrapy.exceptions import DropItem
 
 from core.dates import utcnow
-from core.outcomes import Rejected
+from core.outcomes import Rejected, page_rejected
 from core.records import FetchedPage
+from core.settings import from_scrapy
 from pipelines.dedup.writer import DedupSettings
 from pipelines.extraction import worker_pool
 from pipelines.extraction.job import ExtractionJob
@@ -21,14 +23,13 @@ from pipelines.extraction.job import ExtractionJob
 
 class ExtractPipeline:
     def __init__(self, crawler):
-        from core.settings import get_settings
-
-        settings = get_settings()
+        settings = from_scrapy(crawler.settings)
         self.crawler = crawler
         self.stats = crawler.stats
-        self.min_text_chars = crawler.settings.getint("NEWSDESK_MIN_TEXT_CHARS")
+        self.min_text_chars = settings.min_text_chars
         self.params = DedupSettings.from_settings(settings).params
         self.workers = settings.effective_extract_workers
+        self.default_max_age_days = settings.max_age_days
         self.pool: worker_pool.ExtractionPool | None = None
 
     @classmethod
@@ -45,7 +46,7 @@ class ExtractPipeline:
 
     def _drop(self, item: FetchedPage, reason: str, detail: str):
         self.stats.inc_value(f"newsdesk/dropped/{reason}")
-        self.crawler.spider.note_rejection(item.url, reason)
+        self.crawler.signals.send_catch_log(page_rejected, url=item.url, reason=reason)
         raise DropItem(f"{reason}: {detail}" if detail else reason)
 
     async def process_item(self, item):
@@ -63,8 +64,9 @@ class ExtractPipeline:
         finally:
             self.stats.inc_value("newsdesk/time/extract_ms", int((time.perf_counter() - started) * 1000))
         article = result.article
-        max_age = getattr(self.crawler.spider, "max_age", None)
-        if max_age is not None and article.published_at is not None and utcnow() - article.published_at > max_age:
+        source = getattr(self.crawler.spider, "source", None)  # the spider's declaration (crawlers/loader.py)
+        max_age = timedelta(days=getattr(source, "max_age_days", None) or self.default_max_age_days)
+        if article.published_at is not None and utcnow() - article.published_at > max_age:
             # Found through a listing that gave no date: only the page itself told its age.
             self._drop(item, "too_old", f"published {article.published_at:%Y-%m-%d}")
         item.article = article.precomputed(word_count=result.word_count, content_hash=result.content_hash)

@@ -1,4 +1,4 @@
-"""Stage 700: the dedup passes and the write of one article, in one transaction (article_writer.py).
+"""Stage 700: the dedup passes and the write of one article, in one transaction (pipelines/dedup/writer.py).
 
 A database that refuses or drops out is retried a few times with a pause (PostgreSQL restarting
 mid-crawl); an article that still cannot be stored is dropped with the reason `storage_error`,
@@ -15,10 +15,11 @@ from concurrent.futures import ThreadPoolExecutor
 from scrapy.exceptions import DropItem
 from sqlalchemy.exc import SQLAlchemyError
 
-from core.records import FetchedPage, RawPageData
+from core.records import FetchedPage, RawPageData, run_context
+from core.settings import from_scrapy
 from pipelines.dedup.writer import ArticleWriter, DedupSettings
 from storage import articles as repo
-from storage.db import session_factory, with_retries
+from storage.db import get_engine, session_factory, with_retries
 
 logger = logging.getLogger(__name__)
 _database_threads: ThreadPoolExecutor | None = None
@@ -41,16 +42,14 @@ def database_threads(writers: int) -> ThreadPoolExecutor:
 
 class StorePipeline:
     def __init__(self, crawler):
-        from core.settings import get_settings
-
-        settings = get_settings()
+        settings = from_scrapy(crawler.settings)
         self.crawler = crawler
         self.stats = crawler.stats
         self.raw_retention_days = settings.raw_page_retention_days
         self.writers = settings.effective_database_writers
         self.writer = ArticleWriter(DedupSettings.from_settings(settings), crawler.stats,
                                     keep_raw_pages=settings.raw_pages_per_article)
-        self.sessions = session_factory()
+        self.sessions = session_factory(get_engine(settings.resolved_database_url))
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -77,12 +76,11 @@ class StorePipeline:
     async def process_item(self, item):
         if not isinstance(item, FetchedPage) or item.article is None:
             return item
-        spider = self.crawler.spider
         try:
             # Off the reactor thread, in the process's database writers: downloads go on while
             # the article is written.
             write = await asyncio.get_running_loop().run_in_executor(
-                database_threads(self.writers), self.store, item, spider.source_id, item.run_id or getattr(spider, "run_id", None))
+                database_threads(self.writers), self.store, item, run_context(self.crawler).source_id, item.run_id)
         except SQLAlchemyError as exc:
             self.stats.inc_value("newsdesk/errors/storage")
             self.stats.inc_value("newsdesk/dropped/storage_error")

@@ -73,11 +73,16 @@ def make_engine(url: str | URL, *, readonly: bool = False, echo: bool = False) -
 _ENGINES: dict[tuple[str, bool], Engine] = {}
 
 
-def get_engine(*, readonly: bool = False) -> Engine:
-    """The engine for the configured database, shared within this process."""
-    from core.settings import get_settings
+def get_engine(url: str | None = None, *, readonly: bool = False) -> Engine:
+    """The engine for ``url`` (default: the configured database), shared within this process.
 
-    key = (get_settings().resolved_database_url, readonly)
+    Crawl components pass the URL of their crawler's settings (`-s DATABASE_URL=...` works).
+    """
+    if url is None:
+        from core.settings import get_settings
+
+        url = get_settings().resolved_database_url
+    key = (url, readonly)
     if key not in _ENGINES:
         _ENGINES[key] = make_engine(key[0], readonly=readonly)
     return _ENGINES[key]

@@ -1,4 +1,4 @@
-"""trafilatura with our speed-ups selects and extracts what trafilatura as released does (pipelines/trafilatura_speedups.py)."""
+"""trafilatura with our speed-ups selects and extracts what trafilatura as released does (compat/trafilatura.py)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """The coordinator of a distributed run: seed the shared queue, follow the workers, close the run.
 
 `newsdesk crawl --distributed KEY...` and the scheduler (with NEWSDESK_REDIS_URL set) run this;
-`newsdesk worker` processes on any number of machines do the crawling (crawlers/distributed.py).
+`newsdesk worker` processes on any number of machines do the crawling (crawlers/distributed/queue.py).
 
-    python -m newsdesk.distributed --trigger scheduled KEY [KEY ...]
+    python -m crawlers.distributed.coordinator --trigger scheduled KEY [KEY ...]
 
 For each source: open its run (taking the per-source lock), push its feed/sitemap/section
 requests into `<source>:requests`, then watch. A source is done when its queue is empty and no
@@ -74,7 +74,7 @@ def scrapy_settings(sources_path: Path | None, role: str):
 
     settings = get_project_settings()
     config = get_settings()
-    for name, value in distributed_settings(config.redis_url, config.fingerprint_ttl_hours).items():
+    for name, value in distributed_settings(config.redis_url).items():
         settings.set(name, value, priority="cmdline")
     settings.set("NEWSDESK_ROLE", role, priority="cmdline")
     if sources_path:
@@ -227,7 +227,7 @@ def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: flo
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m newsdesk.distributed")
+    parser = argparse.ArgumentParser(prog="python -m crawlers.distributed.coordinator")
     parser.add_argument("--trigger", default="scheduled", choices=["scheduled", "manual", "cli", "demo"])
     parser.add_argument("--sources", type=Path)
     parser.add_argument("keys", nargs="+")

@@ -11,7 +11,7 @@ fetched by one worker. On top of that:
 - the run a request belongs to travels in its meta (`newsdesk_run`) and is inherited by the
   requests and items it leads to, so every worker's work is counted in the right run;
 - workers report liveness and which sources they are busy with, so the coordinator
-  (newsdesk/distributed.py) knows when a run is done and whether a worker died holding requests;
+  (crawlers/distributed/coordinator.py) knows when a run is done and whether a worker died holding requests;
 - a worker closes after NEWSDESK_WORKER_IDLE_SECONDS with nothing to do, instead of waiting
   forever (scrapy-redis #107, #45).
 """
@@ -30,6 +30,10 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
+
+from compat.scrapy import wake_engine
+from compat.scrapy_redis import decode_request
+from core.settings import from_scrapy
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +60,7 @@ def keys(prefix: str = "newsdesk") -> dict[str, str]:
 KEYS = keys()
 
 
-def distributed_settings(redis_url: str, ttl_hours: float) -> dict:
+def distributed_settings(redis_url: str) -> dict:
     """Scrapy settings that switch every spider to the shared Redis queue."""
     return {
         "REDIS_URL": redis_url,
@@ -65,7 +69,6 @@ def distributed_settings(redis_url: str, ttl_hours: float) -> dict:
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
         "SCHEDULER_PERSIST": True,           # the queue belongs to the run, not to one worker
         "SCHEDULER_IDLE_BEFORE_CLOSE": 0,    # never block the reactor on a Redis pop
-        "NEWSDESK_FINGERPRINT_TTL": int(ttl_hours * 3600),
     }
 
 
@@ -77,7 +80,7 @@ class RunScopedDupeFilter(RFPDupeFilter):
     @classmethod
     def from_spider(cls, spider):
         dupefilter = super().from_spider(spider)
-        dupefilter.ttl = spider.settings.getint("NEWSDESK_FINGERPRINT_TTL", cls.ttl)
+        dupefilter.ttl = int(from_scrapy(spider.settings).fingerprint_ttl_hours * 3600)
         return dupefilter
 
     def request_seen(self, request: Request) -> bool:
@@ -117,7 +120,7 @@ class RunAwareScheduler(Scheduler):
                                          args=[me, time.time()])
         if encoded is None:
             return None
-        request = self.queue._decode_request(encoded)
+        request = decode_request(self.queue, encoded)
         if self.stats:
             self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
         run = request.meta.get(RUN_META)
@@ -158,9 +161,7 @@ class WorkerPresence:
 
     @classmethod
     def from_crawler(cls, crawler):
-        from core.settings import get_settings
-
-        presence = cls(crawler, get_settings().worker_idle_seconds)
+        presence = cls(crawler, from_scrapy(crawler.settings).worker_idle_seconds)
         crawler.signals.connect(presence.opened, signal=signals.spider_opened)
         crawler.signals.connect(presence.idle, signal=signals.spider_idle)
         crawler.signals.connect(presence.working, signal=signals.response_received)
@@ -187,11 +188,8 @@ class WorkerPresence:
         if now - self.idle_since < self.idle_seconds:
             # Keep polling the shared queue a while longer. Left alone, an idle Scrapy engine looks
             # at its scheduler again only on its 5 s heartbeat: the links a feed yields on one
-            # worker would wait up to 5 s before the others started on them. The engine's
-            # `_slot.nextcall` is what Scrapy itself schedules to look again.
-            slot = getattr(self.crawler.engine, "_slot", None)
-            if slot is not None:
-                slot.nextcall.schedule(IDLE_POLL_SECONDS)
+            # worker would wait up to 5 s before the others started on them.
+            wake_engine(self.crawler.engine, IDLE_POLL_SECONDS)
             raise DontCloseSpider
 
     def closed(self, spider, reason):

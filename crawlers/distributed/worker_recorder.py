@@ -1,6 +1,6 @@
 """The run record of a `newsdesk worker`: its share of each distributed run it took part in.
 
-Runs are opened and closed by the coordinator (newsdesk/distributed.py), which seeds them; a
+Runs are opened and closed by the coordinator (crawlers/distributed/coordinator.py), which seeds them; a
 worker only keeps a `crawl_run_workers` row per run with its own counters, refreshed by a
 heartbeat and at close. The coordinator sums them into the run's row.
 """
@@ -16,10 +16,12 @@ from sqlalchemy import select
 from twisted.internet import task
 
 from core.dates import utcnow
+from core.records import run_context
+from core.settings import from_scrapy
 from crawlers.distributed.queue import RUN_META, worker_id
 from crawlers.runs.recorder import json_safe
 from storage import sources
-from storage.db import session_factory
+from storage.db import get_engine, session_factory
 from storage.models import CrawlRunWorker
 
 logger = logging.getLogger(__name__)
@@ -28,6 +30,8 @@ logger = logging.getLogger(__name__)
 class WorkerRecorder:
     def __init__(self, crawler):
         self.crawler = crawler
+        self.settings = from_scrapy(crawler.settings)
+        self.sessions = session_factory(get_engine(self.settings.resolved_database_url))
         self.runs: set[int] = set()
         self.saved: dict | None = None  # the counters as last written
         self.beat: task.LoopingCall | None = None
@@ -42,13 +46,12 @@ class WorkerRecorder:
         return recorder
 
     def opened(self, spider):
-        from core.settings import get_settings
-
-        with session_factory().begin() as session:
-            spider.source_id = sources.sync_sources(session, [spider.source], disable_missing=False)[spider.source.key]
-        spider.run_id = None  # the run comes with each request (its meta)
+        with self.sessions.begin() as session:
+            source_id = sources.sync_sources(session, [spider.source], disable_missing=False)[spider.source.key]
+        # The run comes with each request (its meta), not with the worker.
+        run_context(self.crawler).source_id = source_id
         self.beat = task.LoopingCall(self.save)
-        self.beat.start(get_settings().heartbeat_seconds, now=False)
+        self.beat.start(self.settings.heartbeat_seconds, now=False)
 
     def response(self, response, request, spider):
         run = request.meta.get(RUN_META)
@@ -71,7 +74,7 @@ class WorkerRecorder:
             return
         now = utcnow()
         try:
-            with session_factory().begin() as session:
+            with self.sessions.begin() as session:
                 for run_id in self.runs:
                     row = session.scalar(select(CrawlRunWorker).where(CrawlRunWorker.run_id == run_id,
                                                                       CrawlRunWorker.worker == worker_id()))

@@ -4,7 +4,7 @@ Every crawl newsdesk starts (`newsdesk crawl`, the scheduler, the demo) runs her
 its own: a Twisted reactor cannot be restarted within one process, and a crawl that hangs or
 crashes must not take its caller down. Usage:
 
-    python -m newsdesk.crawl_process --trigger cli [--sources FILE] KEY [KEY ...]
+    python -m crawlers.runs.process --trigger cli [--sources FILE] KEY [KEY ...]
 
 Exit status: 0 when every run succeeded, 1 when one failed, 2 for bad arguments or settings.
 """
@@ -98,8 +98,15 @@ def share_process_budget(settings, crawlers: int) -> None:
     NEWSDESK_CONCURRENT_REQUESTS downloads and ten times the response buffer waiting for the
     extraction workers (a crawl of ten sources held 1,300 pages in memory before this).
     """
+    from scrapy.settings import SETTINGS_PRIORITIES
+
+    from core.settings import from_scrapy
+
     crawlers = max(1, crawlers)
-    total = settings.getint("CONCURRENT_REQUESTS")
+    # CONCURRENT_REQUESTS is set by the addon when each crawler starts: until then it is Scrapy's
+    # default, unless given explicitly (`-s CONCURRENT_REQUESTS=...`, `newsdesk worker --concurrency`).
+    explicit = settings.getpriority("CONCURRENT_REQUESTS") > SETTINGS_PRIORITIES["default"]
+    total = settings.getint("CONCURRENT_REQUESTS") if explicit else from_scrapy(settings).concurrent_requests
     settings.set("CONCURRENT_REQUESTS", max(2, -(-total // crawlers)), priority="cmdline")
     settings.set("SCRAPER_SLOT_MAX_ACTIVE_SIZE", max(512 * 1024, PROCESS_SCRAPER_BYTES // crawlers),
                  priority="cmdline")

@@ -7,7 +7,6 @@ is recognised), and closed with Scrapy's stats and ours when the spider closes.
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import date, datetime, timedelta
 
@@ -16,6 +15,8 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from core.errors import SchemaOutOfDate
+from core.records import run_context
+from core.settings import from_scrapy
 from crawlers.runs.logs import RunLogHandler
 from storage import migrate, runs, sources
 from storage.db import get_engine, session_factory, with_retries
@@ -65,6 +66,7 @@ class RunRecorder:
     def __init__(self, crawler):
         self.crawler = crawler
         self.settings = crawler.settings
+        self.sessions = session_factory(get_engine(from_scrapy(crawler.settings).resolved_database_url))
         self.run_id: int | None = None
         self.heartbeat: task.LoopingCall | None = None
         self.log_handler: RunLogHandler | None = None
@@ -77,10 +79,8 @@ class RunRecorder:
         return recorder
 
     def spider_opened(self, spider):
-        from core.settings import get_settings
-
-        settings = get_settings()
-        engine = get_engine()
+        settings = from_scrapy(self.settings)
+        engine = get_engine(settings.resolved_database_url)
         try:
             migrate.ensure_current(engine)
         except SchemaOutOfDate as exc:
@@ -88,7 +88,7 @@ class RunRecorder:
             self.crawler.stats.set_value("newsdesk/refused", str(exc))
             self._close_now("schema_out_of_date")
             return
-        sessions = session_factory(engine)
+        sessions = self.sessions
         try:
             with sessions.begin() as session:
                 source_ids = sources.sync_sources(session, [spider.source], disable_missing=False)
@@ -105,8 +105,8 @@ class RunRecorder:
             self.crawler.stats.set_value("newsdesk/refused", str(exc))
             self._close_now("locked")
             return
-        spider.run_id = self.run_id
-        spider.source_id = source_ids[spider.source.key]
+        context = run_context(self.crawler)
+        context.run_id, context.source_id = self.run_id, source_ids[spider.source.key]
         logger.info("run %s of %s started (%s)", self.run_id, spider.name, self.settings.get("NEWSDESK_TRIGGER"))
         self.heartbeat = task.LoopingCall(self.beat)
         self.heartbeat.start(settings.heartbeat_seconds, now=False)
@@ -119,7 +119,7 @@ class RunRecorder:
 
     def beat(self):
         try:
-            with session_factory().begin() as session:
+            with self.sessions.begin() as session:
                 runs.heartbeat(session, self.run_id, json_safe(self.crawler.stats.get_stats()))
         except Exception:  # noqa: BLE001 - a missed heartbeat must not kill the crawl
             logger.warning("heartbeat of run %s failed", self.run_id, exc_info=True)
@@ -133,7 +133,7 @@ class RunRecorder:
         status, error = run_status(reason, stats)
 
         def finish() -> None:
-            with session_factory().begin() as session:
+            with self.sessions.begin() as session:
                 runs.finish_run(session, self.run_id, status, stats=stats, error=error)
 
         # A run ending while the database restarts must still be closed, not left `running`.
@@ -143,6 +143,3 @@ class RunRecorder:
         if self.log_handler is not None:
             self.log_handler.close_run()
 
-
-def stats_json(stats: dict) -> str:
-    return json.dumps(json_safe(stats), indent=2)

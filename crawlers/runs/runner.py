@@ -1,6 +1,6 @@
 """Start a crawl process and follow it: the one run path of `newsdesk crawl`, the scheduler and the demo.
 
-The crawl itself runs in `newsdesk.crawl_process` (its own process); what it does is read back
+The crawl itself runs in `crawlers.runs.process` (its own process); what it does is read back
 from its `crawl_runs` rows, which the crawl refreshes every few seconds. So progress, summaries and
 exit codes come from the same records an operator reads later with `newsdesk runs`.
 """

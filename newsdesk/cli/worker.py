@@ -39,6 +39,7 @@ def worker(
         "crawlers.runs.recorder.RunRecorder": None,
         "crawlers.distributed.worker_recorder.WorkerRecorder": 100,
         "crawlers.distributed.queue.WorkerPresence": 110,
+        "crawlers.rejections.RejectedPages": 200,
         "scrapy.extensions.telnet.TelnetConsole": None,
     }, priority="cmdline")
     scrapy.set("SPIDER_MIDDLEWARES", {"crawlers.distributed.queue.RunTagMiddleware": 950}, priority="cmdline")

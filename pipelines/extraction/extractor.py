@@ -49,7 +49,7 @@ DEFAULT_MIN_TEXT_CHARS = 250
 # - deduplicate=False: its LRU cache is per process and remembers across pages, so the same
 #   page could come out differently depending on what the worker saw before (trafilatura #778);
 #   our own repeated-line pass does the per-page job deterministically.
-# - with_metadata=False: we read JSON-LD and meta tags ourselves (page_metadata.py), from the same
+# - with_metadata=False: we read JSON-LD and meta tags ourselves (metadata.py), from the same
 #   parsed tree trafilatura gets (it copies the tree, so one parse serves both).
 TRAFILATURA_OPTIONS = {
     "fast": True,

@@ -14,7 +14,7 @@ from datetime import datetime
 from core.records import ArticleData, Signature, SignatureParams
 from pipelines.dedup.signatures import signature
 
-# trafilatura keeps caches that grow over a long run (FIELD-NOTES); a worker empties them now and then.
+# trafilatura keeps caches that grow over a long run (trafilatura #216); a worker empties them now and then.
 RESET_CACHES_EVERY = 500
 _done = 0
 

@@ -2,7 +2,7 @@
 
 Publishers state dates, authors and sections explicitly far more often than not; reading those
 statements first is what keeps dates right (date guessers pick copyright years and "last updated"
-stamps, see FIELD-NOTES).
+stamps).
 """
 
 from __future__ import annotations

@@ -1,0 +1,120 @@
+"""The guarded uses of upstream internals (compat/): on the locked versions every one applies; a
+changed upstream makes each one step aside, recorded, instead of crashing an import or a crawl."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.utils.test import get_crawler
+
+import compat
+from compat import apscheduler as compat_apscheduler
+from compat import scrapy as compat_scrapy
+from compat import scrapy_redis as compat_scrapy_redis
+from compat import trafilatura as compat_trafilatura
+from core.errors import UserError
+
+
+@pytest.fixture
+def fresh_checks():
+    for check in (compat_scrapy.robots_internals_match, compat_scrapy._engine_has_next_call,
+                  compat_scrapy_redis._has_decoder, compat_apscheduler.process_jobs_hook_matches):
+        check.cache_clear()
+    yield
+    for check in (compat_scrapy.robots_internals_match, compat_scrapy._engine_has_next_call,
+                  compat_scrapy_redis._has_decoder, compat_apscheduler.process_jobs_hook_matches):
+        check.cache_clear()
+    compat._patches.clear()
+    compat_trafilatura.uninstall()
+    compat_trafilatura.install()
+
+
+def test_every_guarded_use_applies_on_the_locked_versions(fresh_checks):
+    from scrapy.core.engine import ExecutionEngine
+    from scrapy_redis.queue import PriorityQueue
+
+    compat_trafilatura.uninstall()
+    assert compat_trafilatura.install() == []
+    assert compat_scrapy.robots_internals_match()
+    assert compat_scrapy._engine_has_next_call(ExecutionEngine)
+    assert compat_scrapy_redis._has_decoder(PriorityQueue)
+    assert compat_apscheduler.process_jobs_hook_matches()
+    assert compat.skipped() == []
+    assert {p.library for p in compat.patches()} == {"trafilatura", "scrapy", "scrapy_redis", "apscheduler"}
+
+
+def test_a_renamed_trafilatura_table_is_skipped_and_recorded(fresh_checks, monkeypatch):
+    from trafilatura import xpaths
+
+    compat_trafilatura.uninstall()
+    monkeypatch.delattr(xpaths, "BODY_XPATH")
+    skipped = compat_trafilatura.install()
+    assert skipped == ["BODY_XPATH[0]"]
+    [patch] = compat.skipped()
+    assert (patch.key, patch.reason) == ("trafilatura.BODY_XPATH[0]", "xpaths.BODY_XPATH has no expression 0")
+
+
+def test_trafilatura_without_sources_keeps_its_own_copy(fresh_checks, monkeypatch):
+    from trafilatura import core
+
+    def no_source(_obj):
+        raise OSError("could not get source code")
+
+    compat_trafilatura.uninstall()
+    compat_trafilatura._bare_extraction_fingerprint.cache_clear()
+    monkeypatch.setattr(compat_trafilatura.inspect, "getsource", no_source)
+    try:
+        assert compat_trafilatura.install() == ["core.bare_extraction (hand-over)"]
+        assert core.copy is compat_trafilatura.copy.copy
+    finally:
+        monkeypatch.undo()
+        compat_trafilatura._bare_extraction_fingerprint.cache_clear()
+
+
+def test_the_element_class_lookup_is_installed_only_on_lxml_html_parser(fresh_checks, monkeypatch):
+    from trafilatura import utils
+
+    compat_trafilatura.uninstall()
+    monkeypatch.setattr(utils, "HTML_PARSER", etree.HTMLParser())
+    assert compat_trafilatura.install() == ["utils.HTML_PARSER (element classes)"]
+
+
+def test_changed_robots_internals_leave_scrapy_s_own_middleware(fresh_checks, monkeypatch):
+    from crawlers.middlewares import UnreachableRobotsMiddleware
+
+    crawler = get_crawler(settings_dict={"ROBOTSTXT_OBEY": True})
+    assert type(UnreachableRobotsMiddleware.from_crawler(crawler)) is UnreachableRobotsMiddleware
+    compat_scrapy.robots_internals_match.cache_clear()
+    monkeypatch.setattr(RobotsTxtMiddleware, "_robots_error", lambda self, failure: None)
+    assert type(UnreachableRobotsMiddleware.from_crawler(crawler)) is RobotsTxtMiddleware
+    assert [p.key for p in compat.skipped()] == ["scrapy.robots_unreachable"]
+
+
+def test_a_scrapy_redis_queue_without_its_decoder_still_decodes(fresh_checks):
+    from scrapy import Request, Spider
+    from scrapy_redis import picklecompat
+
+    class OldQueue:  # the public pieces only
+        serializer = picklecompat
+        spider = Spider(name="wire")
+
+    request = Request("https://wire.example/a", meta={"newsdesk_run": 7})
+    encoded = picklecompat.dumps(request.to_dict(spider=OldQueue.spider))
+    request = compat_scrapy_redis.decode_request(OldQueue(), encoded)
+    assert (request.url, request.meta["newsdesk_run"]) == ("https://wire.example/a", 7)
+    assert [p.key for p in compat.skipped()] == ["scrapy_redis.decode_request"]
+
+
+def test_an_unrecognised_scheduler_loop_refuses_run_now_in_one_line(fresh_checks, monkeypatch):
+    monkeypatch.setattr(compat_apscheduler, "process_jobs_hook_matches", lambda: False)
+    with pytest.raises(UserError, match="cannot queue a run safely"):
+        compat_apscheduler.JobStoreClient()
+
+
+def test_scrapy_refusals_are_read_from_scrapy_s_own_messages():
+    assert compat_scrapy.refusal_kind("Forbidden by robots.txt") == "robots_disallowed"
+    assert compat_scrapy.refusal_kind("max redirections reached") == "too_many_redirects"
+    assert compat_scrapy.refusal_kind("Cancelling processing of http://x/ because it exceeded "
+                                      "DOWNLOAD_MAXSIZE (1 B) during decompression.") == "too_large"
+    assert compat_scrapy.refusal_kind("robots.txt unreachable (server error or no answer)") is None

@@ -36,7 +36,7 @@ _patches: dict[str, Patch] = {}
 
 def record(library: str, name: str, applied: bool, reason: str = "") -> bool:
     """Note whether a patch applies (logged once per process when it does not); returns `applied`."""
-    patch = Patch(library, name, applied, reason)
+    patch = Patch(library, name, applied, "" if applied else reason)
     if not applied and _patches.get(patch.key) != patch:
         logger.warning("compat: %s skipped (%s); %s behaves as released", patch.key, reason, library)
     _patches[patch.key] = patch

@@ -18,7 +18,7 @@ def one_line(exc: BaseException) -> tuple[str, int] | None:
     """
     from sqlalchemy.exc import OperationalError
 
-    from core.settings import mask_secrets
+    from core.masking import mask_secrets
 
     if isinstance(exc, UserError):
         return mask_secrets(str(exc)), exc.exit_code

@@ -9,7 +9,8 @@ import sys
 from datetime import UTC, datetime
 from logging.handlers import TimedRotatingFileHandler
 
-from core.settings import get_settings, mask_secrets
+from core.masking import mask_secrets
+from core.settings import get_settings
 
 FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -24,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from core.errors import UserError
+from core.masking import mask_secrets
 
 # The source tree is installed in editable mode, so this package's parent is the project root.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -280,14 +280,6 @@ def _settings_from_values(values: tuple[tuple[str, Any], ...]) -> Settings:
         return Settings(**dict(values))
     except ValidationError as exc:
         raise UserError(_describe_error(exc, scrapy=True)) from None
-
-
-_URL_PASSWORD = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.\-]*://)(?P<user>[^:/@\s]*):(?P<password>[^@\s/]+)@")
-
-
-def mask_secrets(text: str) -> str:
-    """Hide the password of every URL in ``text`` (``scheme://user:***@host``)."""
-    return _URL_PASSWORD.sub(lambda m: f"{m['scheme']}{m['user']}:***@", text)
 
 
 def describe(settings: Settings) -> dict[str, Any]:

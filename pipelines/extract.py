@@ -41,6 +41,8 @@ class ExtractPipeline:
 
     def close_spider(self):
         if self.pool is not None:
+            for key in sorted(self.pool.skipped_patches()):
+                self.stats.set_value(f"newsdesk/compat_skipped/{key}", 1)
             worker_pool.release(self.pool)
             self.pool = None
 

@@ -65,7 +65,7 @@ def ensure_current(engine: Engine) -> None:
     """Refuse to work against a schema that is not at the head revision."""
     current, head = current_revision(engine), head_revision()
     if current != head:
-        from core.settings import mask_secrets
+        from core.masking import mask_secrets
 
         state = f"at revision {current}" if current else "not initialised"
         raise SchemaOutOfDate(

@@ -8,7 +8,8 @@ import sys
 import typer.main
 from typer.testing import CliRunner
 
-from newsdesk.cli import _register, app
+from newsdesk.cli import _register
+from newsdesk.cli.app import app
 
 
 def all_commands():

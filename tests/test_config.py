@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from core.errors import UserError
-from core.settings import PROJECT_ROOT, get_settings, mask_secrets
+from core.masking import mask_secrets
+from core.settings import PROJECT_ROOT, get_settings
 
 
 def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from newsdesk.samplenet.server import sample_network
+from storage import migrate
 from storage.db import make_engine
 from storage.models import Article, CrawlRun
 from tests.crawl_helpers import crawl, crawl_environment
@@ -77,6 +78,32 @@ def test_scrapy_crawl_and_newsdesk_crawl_share_one_path(tmp_path):
             stored = session.scalar(select(func.count()).select_from(Article).where(Article.created_by_run_id == run_row.id))
             assert stored == run_row.stats["newsdesk/articles_new"] + run_row.stats.get("newsdesk/articles_duplicate", 0) > 5, source
     engine.dispose()
+
+
+@pytest.mark.slow
+def test_scrapy_crawl_honours_newsdesk_settings_given_with_dash_s(tmp_path):
+    # The environment points at one database; -s points the crawl at another and raises the
+    # shortest body kept above any article's length: everything fetched is dropped as too short.
+    with crawl_environment(tmp_path, f"sqlite:///{tmp_path / 'ignored.db'}") as env, sample_network() as network:
+        sources = network.write_sources(tmp_path / "sources.yaml")
+        other = tmp_path / "chosen.db"
+        chosen = make_engine(f"sqlite:///{other}")
+        migrate.upgrade(chosen)
+        chosen.dispose()
+        done = run(str(ROOT / ".venv/bin/scrapy"), "crawl", "quotidien_nations",
+                   "-s", f"DATABASE_URL=sqlite:///{other}", "-s", "NEWSDESK_MIN_TEXT_CHARS=1000000",
+                   env={**env, "NEWSDESK_SOURCES": str(sources), "NEWSDESK_LOG_LEVEL": "WARNING"})
+        assert done.returncode == 0, done.stderr[-2000:]
+    engine = make_engine(f"sqlite:///{other}")
+    with Session(engine) as session:
+        [run_row] = session.scalars(select(CrawlRun)).all()
+        assert session.scalar(select(func.count()).select_from(Article)) == 0
+        assert run_row.stats["newsdesk/dropped/too_short"] == run_row.stats["newsdesk/pages_fetched"] > 5
+    engine.dispose()
+    ignored = make_engine(f"sqlite:///{tmp_path / 'ignored.db'}")
+    with Session(ignored) as session:
+        assert session.scalar(select(func.count()).select_from(CrawlRun)) == 0
+    ignored.dispose()
 
 
 @pytest.mark.slow

@@ -20,7 +20,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -45,7 +45,6 @@ class SourceRun:
     quiet: int = 0
     done: bool = False
     seeded: int = 0
-    reseeded_after: list[str] = field(default_factory=list)
 
 
 def redis_server():
@@ -58,7 +57,7 @@ def redis_server():
     try:
         server.ping()
     except redis.RedisError as exc:
-        from core.settings import mask_secrets
+        from core.masking import mask_secrets
 
         raise UserError(f"Redis at {mask_secrets(settings.redis_url)} is unreachable: {exc}") from None
     return server
@@ -163,7 +162,6 @@ def _check(server, source: SourceRun) -> str:
         for worker in dead:
             server.hdel(KEYS["busy"].format(source=source.key), worker)
         source.passes += 1
-        source.reseeded_after += sorted(dead)
         logger.warning("worker(s) %s died while busy with %s: discovery queued again (pass %s)",
                        ", ".join(sorted(dead)), source.key, source.passes)
         push_discovery(server, source)
@@ -180,7 +178,7 @@ def _check(server, source: SourceRun) -> str:
 def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: float = POLL_SECONDS,
            on_progress: Callable[[dict[str, str]], None] | None = None) -> dict[int, str]:
     """Watch the sources until each is done (or the timeout); close their runs. Returns statuses."""
-    from crawlers.distributed.queue import KEYS
+    from crawlers.distributed.queue import KEYS, OPEN_RUN_TTL_SECONDS
     from crawlers.runs.recorder import run_status
     from storage import runs
     from storage.db import session_factory
@@ -194,6 +192,8 @@ def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: flo
         for source in seeded:
             if source.done:
                 continue
+            # Workers do not count idle time while a run of their source is open.
+            server.set(KEYS["open"].format(source=source.key), source.run_id, ex=OPEN_RUN_TTL_SECONDS)
             states[source.key] = _check(server, source)
             if states[source.key] == "done":
                 stats, _workers = _aggregate(source.run_id)
@@ -203,6 +203,7 @@ def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: flo
                     runs.finish_run(session, source.run_id, status, stats=stats, error=error)
                 statuses[source.run_id] = status
                 source.done = True
+                server.delete(KEYS["open"].format(source=source.key))
         if time.monotonic() >= next_heartbeat:  # the runs' rows: as often as a local crawl's, not every poll
             next_heartbeat = time.monotonic() + heartbeat_seconds
             with session_factory().begin() as session:
@@ -221,6 +222,7 @@ def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: flo
                                         error=f"not finished after {timeout_seconds:.0f} s; its queue was dropped")
                     statuses[source.run_id] = "timeout"
                     source.done = True
+                    server.delete(KEYS["open"].format(source=source.key))
             break
         time.sleep(poll_seconds)
     return statuses

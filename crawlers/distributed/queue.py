@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import socket
 import time
 
@@ -42,6 +43,11 @@ PASS_META = "newsdesk_pass"  # a run's discovery pushed again after a worker die
 HEARTBEAT_SECONDS = 2
 WORKER_TTL_SECONDS = 8  # a worker silent this long is dead (it reports every 2 s)
 IDLE_POLL_SECONDS = 0.5  # how soon an idle worker sees requests another worker queued
+OPEN_RUN_TTL_SECONDS = 5  # the coordinator refreshes it every poll; gone 5 s after a coordinator dies
+# Test hook: a worker started with this in its environment kills itself (SIGKILL) right after
+# taking its Nth request, holding it and its busy mark, as a worker killed mid-run would.
+DIE_AFTER_ENV = "NEWSDESK_TEST_DIE_AFTER_REQUESTS"
+_taken = [0]
 
 
 def worker_id() -> str:
@@ -52,6 +58,7 @@ def keys(prefix: str = "newsdesk") -> dict[str, str]:
     return {
         "worker": prefix + ":worker:{worker}",            # liveness, with a TTL
         "busy": prefix + ":busy:{source}",                # hash: worker -> when it took work (cleared when idle)
+        "open": prefix + ":open:{source}",                # a run of the source is open (the coordinator's, with a TTL)
         "run_workers": prefix + ":run:{run}:workers",     # set: workers that took part in a run
         "queue": "{source}:requests",                     # scrapy-redis's queue (a sorted set)
     }
@@ -113,6 +120,7 @@ class RunAwareScheduler(Scheduler):
         if not isinstance(self.queue, PriorityQueue):
             raise ValueError("newsdesk's distributed scheduler needs SCHEDULER_QUEUE_CLASS = scrapy_redis.queue.PriorityQueue")
         self.pop_and_mark_busy = self.server.register_script(POP_AND_MARK_BUSY)
+        self.die_after = int(os.environ.get(DIE_AFTER_ENV, 0)) or None
 
     def next_request(self):
         me = worker_id()
@@ -120,6 +128,9 @@ class RunAwareScheduler(Scheduler):
                                          args=[me, time.time()])
         if encoded is None:
             return None
+        _taken[0] += 1  # by the whole process: its crawlers (one per source) share the hook
+        if _taken[0] == self.die_after:
+            os.kill(os.getpid(), signal.SIGKILL)
         request = decode_request(self.queue, encoded)
         if self.stats:
             self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
@@ -183,7 +194,9 @@ class WorkerPresence:
     def idle(self, spider):
         self.server.hdel(KEYS["busy"].format(source=spider.name), worker_id())
         now = time.monotonic()
-        if self.idle_since is None:
+        if self.idle_since is None or self.server.exists(KEYS["open"].format(source=spider.name)):
+            # Idle time counts from the end of the source's runs, not from this worker's last
+            # page: while a run is open, another worker may die and its work be queued again.
             self.idle_since = now
         if now - self.idle_since < self.idle_seconds:
             # Keep polling the shared queue a while longer. Left alone, an idle Scrapy engine looks

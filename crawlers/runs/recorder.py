@@ -14,6 +14,7 @@ from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
+import compat
 from core.errors import SchemaOutOfDate
 from core.records import run_context
 from core.settings import from_scrapy
@@ -129,6 +130,8 @@ class RunRecorder:
             self.heartbeat.stop()
         if self.run_id is None:
             return
+        for patch in compat.skipped():  # upstream internals this process ran without (compat/)
+            self.crawler.stats.set_value(f"newsdesk/compat_skipped/{patch.key}", 1)
         stats = json_safe(self.crawler.stats.get_stats())
         status, error = run_status(reason, stats)
 

@@ -14,7 +14,7 @@ from core.errors import UserError
 from core.settings import get_settings
 from crawlers.runs import runner
 from crawlers.sources import select_sources
-from newsdesk.cli import app, err_console, wide_console
+from newsdesk.cli.app import app, err_console, wide_console
 from newsdesk.cli.runs import runs_table
 from storage import migrate, runs
 from storage.db import get_engine, session_factory

@@ -8,8 +8,9 @@ from pathlib import Path
 import typer
 
 from core.errors import UserError
-from core.settings import PROJECT_ROOT, get_settings, mask_secrets
-from newsdesk.cli import app, err_console
+from core.masking import mask_secrets
+from core.settings import PROJECT_ROOT, get_settings
+from newsdesk.cli.app import app, err_console
 from storage import access, migrate
 from storage.db import get_engine
 

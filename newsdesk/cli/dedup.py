@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import UserError
 from core.settings import get_settings
-from newsdesk.cli import app, err_console
+from newsdesk.cli.app import app, err_console
 from pipelines.dedup.signatures import band_keys
 from pipelines.dedup.writer import ArticleWriter, DedupSettings
 from storage import dedup_index, migrate, stories

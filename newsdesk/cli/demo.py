@@ -6,9 +6,10 @@ import typer
 from rich.table import Table
 from sqlalchemy import func, select
 
-from core.settings import get_settings, mask_secrets
+from core.masking import mask_secrets
+from core.settings import get_settings
 from crawlers.runs.counters import counters, not_stored
-from newsdesk.cli import app, wide_console
+from newsdesk.cli.app import app, wide_console
 from newsdesk.cli.crawl import run_crawl
 from storage import migrate
 from storage.db import get_engine, session_factory

@@ -12,7 +12,7 @@ import typer
 
 from core.errors import UserError
 from core.settings import get_settings
-from newsdesk.cli import app, err_console
+from newsdesk.cli.app import app, err_console
 
 # Extraction modules (trafilatura, lxml) are imported inside the commands that use them: every
 # `newsdesk` invocation, `newsdesk crawl` included, would otherwise carry them in memory.

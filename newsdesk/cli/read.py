@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from core.errors import UserError
-from newsdesk.cli import app, err_console, parse_since, wide_console
+from newsdesk.cli.app import app, err_console, parse_since, wide_console
 from storage import export as exporter
 from storage import migrate
 from storage.db import get_engine, session_factory

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.outcomes import Rejected
 from core.settings import get_settings
-from newsdesk.cli import app, err_console, parse_since
+from newsdesk.cli.app import app, err_console, parse_since
 from pipelines.dedup.writer import ArticleWriter, DedupSettings
 from storage import migrate
 from storage.articles import read_raw_page

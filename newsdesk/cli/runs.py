@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from core.errors import UserError
 from crawlers.runs.counters import counters, dropped_by_reason, duration
-from newsdesk.cli import app, wide_console
+from newsdesk.cli.app import app, wide_console
 from storage import runs as runs_repo
 from storage.db import session_factory
 from storage.models import RUN_STATUSES, CrawlRun, CrawlRunWorker

@@ -7,7 +7,7 @@ from rich.table import Table
 
 from core.logs import configure
 from crawlers.sources import select_sources
-from newsdesk.cli import app, err_console, wide_console
+from newsdesk.cli.app import app, err_console, wide_console
 from storage import migrate
 from storage.db import get_engine
 

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from core.settings import config_file_path, describe, get_settings, setting_env_name
-from newsdesk.cli import app
+from newsdesk.cli.app import app
 
 
 @app.command("config")
@@ -21,8 +21,10 @@ def show_config(as_json: bool = typer.Option(False, "--json", help="Print JSON i
     Example: `NEWSDESK_LOG_LEVEL=DEBUG newsdesk config`
     """
     values = describe(get_settings())
+    patches = upstream_patches()
     if as_json:
-        typer.echo(json.dumps(values, indent=2, default=str))
+        typer.echo(json.dumps({**values, "upstream_patches": [
+            {"patch": p.key, "applied": p.applied, "reason": p.reason} for p in patches]}, indent=2, default=str))
         return
     table = Table(title=f"settings (file: {config_file_path()})")
     table.add_column("setting")
@@ -30,4 +32,20 @@ def show_config(as_json: bool = typer.Option(False, "--json", help="Print JSON i
     table.add_column("value")
     for name, value in values.items():
         table.add_row(name, setting_env_name(name), str(value))
-    Console().print(table)
+    console = Console()
+    console.print(table)
+    skipped = [p for p in patches if not p.applied]
+    console.print(f"upstream internals (compat/): {len(patches) - len(skipped)} of {len(patches)} in use"
+                  + "".join(f"\n  skipped {p.key}: {p.reason}" for p in skipped), markup=False, highlight=False)
+
+
+def upstream_patches():
+    """Check every guarded use of an upstream library's internals, as a crawl would make it."""
+    import compat
+    from compat import apscheduler, scrapy
+    from compat import trafilatura as speedups
+
+    speedups.install()
+    scrapy.robots_internals_match()
+    apscheduler.process_jobs_hook_matches()
+    return compat.patches()

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from crawlers.sources import load_sources, sources_file
-from newsdesk.cli import app, wide_console
+from newsdesk.cli.app import app, wide_console
 from storage import migrate
 from storage import sources as sources_repo
 from storage.db import get_engine, session_factory

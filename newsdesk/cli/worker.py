@@ -6,8 +6,9 @@ from pathlib import Path
 
 import typer
 
-from core.settings import get_settings, mask_secrets
-from newsdesk.cli import app, err_console
+from core.masking import mask_secrets
+from core.settings import get_settings
+from newsdesk.cli.app import app, err_console
 
 
 @app.command("worker")

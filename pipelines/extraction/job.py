@@ -76,7 +76,10 @@ def warm_up() -> None:
     """Worker initializer: import the heavy modules once, before the first page arrives."""
 
 
-def ready() -> bool:
-    """A job that does nothing: submitted to start a worker early (after its warm_up)."""
-    return True
+def ready() -> list[str]:
+    """A job that does nothing but report: submitted to start a worker early (after its warm_up).
+    Returns the upstream patches this worker runs without (compat/: a newer trafilatura, say)."""
+    import compat
+
+    return [patch.key for patch in compat.skipped()]
 

@@ -59,8 +59,13 @@ class ExtractionPool:
         """Start the workers now rather than on the first page: each takes about a second to import
         trafilatura, which it then does while the spiders fetch their feeds, not after."""
         pool = self._pool()
-        for _ in range(self.workers):  # the executor starts a process per job while it has fewer
-            pool.submit(ready)
+        # The executor starts a process per job while it has fewer than `workers`.
+        self._started = [pool.submit(ready) for _ in range(self.workers)]
+
+    def skipped_patches(self) -> set[str]:
+        """Upstream patches the started workers run without (compat/), as far as they have said."""
+        return {key for future in getattr(self, "_started", ()) if future.done() and not future.exception()
+                for key in future.result()}
 
     async def run(self, job: ExtractionJob):
         if self._slots is None:
@@ -97,6 +102,9 @@ class InlineExtraction:
 
     async def run(self, job: ExtractionJob):
         return run_job(job)
+
+    def skipped_patches(self) -> set[str]:
+        return set(ready())
 
     def close(self) -> None:
         pass

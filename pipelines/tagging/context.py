@@ -60,14 +60,15 @@ def resolve_ambiguous(rule_index: int, text: str, unambiguous: Counter, publishe
     rule = gazetteer.context["ambiguous"][rule_index]
     scores = {}
     for reading, cues in rule["cues"].items():
-        score = float(len(_cue_pattern(tuple(cues)).findall(text)))
+        score = len(_cue_pattern(tuple(cues)).findall(text))
         if reading != "-" and unambiguous.get(reading):
             score += 1
-        if reading == publisher_country:
-            score += 0.5
         scores[reading] = score
     best = max(scores.values(), default=0)
-    if best < 1:
-        return rule["default"]
     tied = [reading for reading, score in scores.items() if score == best]
-    return rule["default"] if rule["default"] in tied else tied[0]
+    if best == 0:
+        return publisher_country if publisher_country in scores else rule["default"]
+    for preferred in (rule["default"], publisher_country):
+        if preferred in tied:
+            return preferred
+    return tied[0]

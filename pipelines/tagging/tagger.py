@@ -13,8 +13,11 @@ from .matcher import Mention, find_mentions, normalise_text
 # about, the dateline where it was written.
 TITLE_WEIGHT = 3
 DATELINE_WEIGHT = 2
-# A single passing mention in a long text does not make a country the article's subject.
+# A single passing mention in a long text does not make a country the article's subject, nor does
+# being the most named of many when the headline and dateline name none of them (a survey of
+# producing countries, a travel list): the leader must then have this share of all mentions.
 LONG_TEXT = 1500
+DIFFUSE_SHARE = 0.4
 
 
 @dataclass(frozen=True)
@@ -115,5 +118,8 @@ def _primary(parts: list[_Part], body_length: int) -> str | None:
 
     best = max(scores, key=lambda code: (scores[code], tuple(-x for x in first_mention(code))))
     if scores[best] == 1 and body_length > LONG_TEXT:
+        return None
+    headline_or_dateline = best in title.countries or best in dateline.countries
+    if not headline_or_dateline and scores[best] < DIFFUSE_SHARE * sum(scores.values()):
         return None
     return best

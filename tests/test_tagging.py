@@ -77,8 +77,8 @@ def test_every_country_code_is_iso_3166_alpha_2_or_kosovo():
 
 
 def test_the_package_imports_nothing_of_ours():
-    # It is dropped into the extraction workers as it is: only the standard library and pyahocorasick.
-    allowed = set(sys.stdlib_module_names) | {"ahocorasick", "__future__"}
+    # It is dropped into the extraction workers as it is: only the standard library and ahocorasick_rs.
+    allowed = set(sys.stdlib_module_names) | {"ahocorasick_rs", "__future__"}
     for path in (ROOT / "pipelines" / "tagging").glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if isinstance(node, ast.Import):
@@ -99,3 +99,13 @@ def test_the_committed_gazetteer_is_what_the_build_script_makes():
     gazetteer, context, _dropped = build_gazetteer.build()
     assert (DATA / "gazetteer.tsv").read_text(encoding="utf-8") == gazetteer, "run tools/build_gazetteer.py"
     assert (DATA / "context.json").read_text(encoding="utf-8") == context, "run tools/build_gazetteer.py"
+
+
+def test_the_bench_runs_on_a_few_articles(capsys):
+    from bench import tagging as bench_tagging
+
+    if not (bench_tagging.DEFAULT_DATA / "ground-truth").is_dir():
+        pytest.skip(f"{bench_tagging.DEFAULT_DATA} is absent (the shared benchmark data)")
+    assert bench_tagging.main(["--limit", "5", "--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "5 WCXB dev articles x 1" in out and "peak RSS" in out and "per article, CPU" in out

@@ -45,7 +45,7 @@ CONTEXT = DATA / "context.json"
 
 # The languages the tagger is held to (issue 22), then a few more whose country names cost nothing.
 LANGUAGES = ["en", "fr", "de", "es", "it", "pt", "nl", "ru", "tr", "ar", "zh", "ja"]
-EXTRA_NAME_LANGUAGES = ["pl", "uk", "sv", "ko", "he", "fa", "el", "id", "cs", "ro", "hu"]
+EXTRA_NAME_LANGUAGES = ["uk", "pl"]  # a few more cost memory in every worker (see bench/tagging.py)
 CLDR_LOCALES = {lang: lang for lang in LANGUAGES + EXTRA_NAME_LANGUAGES} | {"zh_Hant": "zh"}
 PYCOUNTRY_LOCALES = {"fr": "fr", "de": "de", "es": "es", "it": "it", "pt": "pt", "pt_BR": "pt", "nl": "nl",
                      "ru": "ru", "tr": "tr", "ar": "ar", "zh_CN": "zh", "zh_TW": "zh", "ja": "ja"}
@@ -158,6 +158,8 @@ def expand_ru(form: str) -> set[str]:
         return {form}
     analyser = morph()
     if len(words) == 1:
+        if not analyser.word_is_known(words[0]) and not any("Geox" in p.tag for p in analyser.parse(words[0])):
+            return {form}  # not Russian (Kalmyk, Bashkir... spellings from GeoNames): no guessed cases
         parses = analyser.parse(words[0])
         parse = next((p for p in parses if "Geox" in p.tag), None) or parses[0]
         if parse.tag.POS not in {"NOUN", "ADJF"} or not any(str(p.normal_form) == words[0].lower() for p in parses[:3]):

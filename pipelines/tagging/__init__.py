@@ -7,7 +7,7 @@ mainly about, and which international organisations it names.
     tags.primary_country  # "CN" or None
     tags.organisations    # {"SCO": 4}           keys of ORGANISATIONS -> mentions
 
-This package imports only the standard library and pyahocorasick, so the extraction workers can
+This package imports only the standard library and ahocorasick_rs (Aho-Corasick in Rust), so the extraction workers can
 call it as they are; it reads two files made by tools/build_gazetteer.py from the data packages
 (data/gazetteer.tsv, data/context.json) once per process.
 

@@ -14,7 +14,7 @@ call it as they are; it reads two files made by tools/build_gazetteer.py from th
 What counts as a mention of a country
 - Its names (CLDR through Babel, ISO 3166 names through pycountry, short names such as US, UK,
   DPRK), adjectives and demonyms (curated: data/demonyms.yaml) in en, fr, de, es, it, pt, nl, ru,
-  tr, ar, zh, ja (names also in pl, uk, sv, ko, he, fa, el, id, cs, ro, hu), with their inflected
+  tr, ar, zh, ja (names also in uk and pl), with their inflected
   forms: Russian cases (pymorphy3), German genitives and adjective endings, Romance gender and
   number, Turkish suffixes after the apostrophe (Rusya'nın), Arabic clitics (والصين, بروسيا).
 - Capitals and government metonyms (Beijing, the Kremlin, Downing Street, the White House),

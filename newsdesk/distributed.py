@@ -183,6 +183,7 @@ def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: flo
     """Watch the sources until each is done (or the timeout); close their runs. Returns statuses."""
     from crawlers.distributed import KEYS
     from crawlers.run_recorder import run_status
+    from crawlers.runs.after_run import assess_finished_run
     from storage import runs
     from storage.db import session_factory
 
@@ -202,6 +203,7 @@ def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: flo
                 status, error = run_status("finished", stats)
                 with session_factory().begin() as session:
                     runs.finish_run(session, source.run_id, status, stats=stats, error=error)
+                assess_finished_run(source.run_id)  # health and alerts; never raises
                 statuses[source.run_id] = status
                 source.done = True
         if time.monotonic() >= next_heartbeat:  # the runs' rows: as often as a local crawl's, not every poll
@@ -220,6 +222,7 @@ def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: flo
                     with session_factory().begin() as session:
                         runs.finish_run(session, source.run_id, "timeout", stats=stats,
                                         error=f"not finished after {timeout_seconds:.0f} s; its queue was dropped")
+                    assess_finished_run(source.run_id)
                     statuses[source.run_id] = "timeout"
                     source.done = True
             break

@@ -35,6 +35,7 @@ def _register() -> None:
         dedup,
         demo,
         extract,
+        health,
         read,
         runs,
         schedule,

@@ -7,6 +7,7 @@ and only this function should have to follow it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -29,9 +30,11 @@ def _number(value) -> int:
 def run_measures(stats: dict) -> dict:
     """The counters of one run that health needs, from its stats (Scrapy's and ours).
 
-    requests:       requests sent (retries and robots.txt included) plus those robots.txt refused
-    blocked:        answered 401/403/429/451, or refused by robots.txt
-    failed:         answered 5xx, lost to a network error, or a feed/sitemap that was not XML
+    requests:       requests made (robots.txt included; a retried request counts once) plus those
+                    robots.txt refused
+    blocked:        answered 401/403/429/451 (after its retries), or refused by robots.txt
+    failed:         answered 5xx or lost to a network error (after its retries), or a feed/sitemap
+                    that was not XML
     pages_fetched:  article pages fetched
     unusable:       fetched pages dropped as too short, not an article, undecodable ...; and by reason
     """
@@ -41,14 +44,24 @@ def run_measures(stats: dict) -> dict:
             code = key.rsplit("/", 1)[1]
             if code.isdigit():
                 statuses[int(code)] = statuses.get(int(code), 0) + _number(value)
+    # Each retry is one more response of the same kind: a page answering 500 four times is one
+    # failure, not four (Scrapy's retry/reason_count/<reason>; ours name the status, "HTTP 503").
+    block_retries = failure_retries = 0
+    for key, value in stats.items():
+        if key.startswith("retry/reason_count/"):
+            status = re.search(r"\b(\d{3})\b", key.removeprefix("retry/reason_count/"))
+            if status and int(status.group(1)) in BLOCK_STATUSES:
+                block_retries += _number(value)
+            else:
+                failure_retries += _number(value)
     robots_refused = _number(stats.get("newsdesk/skipped/robots_disallowed"))
     unusable = {reason: _number(stats.get(f"newsdesk/dropped/{reason}")) for reason in UNUSABLE_PAGE_REASONS}
+    blocked = sum(statuses.get(code, 0) for code in BLOCK_STATUSES) - block_retries
+    failed = sum(count for code, count in statuses.items() if code >= 500) + _number(stats.get("downloader/exception_count")) - failure_retries
     return {
-        "requests": _number(stats.get("downloader/request_count")) + robots_refused,
-        "blocked": sum(statuses.get(code, 0) for code in BLOCK_STATUSES) + robots_refused,
-        "failed": (sum(count for code, count in statuses.items() if code >= 500)
-                   + _number(stats.get("downloader/exception_count"))
-                   + _number(stats.get("newsdesk/errors/feed_not_xml"))
+        "requests": max(0, _number(stats.get("downloader/request_count")) - block_retries - failure_retries) + robots_refused,
+        "blocked": max(0, blocked) + robots_refused,
+        "failed": (max(0, failed) + _number(stats.get("newsdesk/errors/feed_not_xml"))
                    + _number(stats.get("newsdesk/errors/sitemap_not_xml"))),
         "pages_fetched": _number(stats.get("newsdesk/pages_fetched")),
         "unusable": sum(unusable.values()),

@@ -86,8 +86,9 @@ class NightlyNetwork(NetworkServer):
         for key in self.keys:
             count = 0 if faults.get(key) == "stale" else self.stories_tonight(key)
             numbers = len(self.published[key])
-            # The newest first, a few minutes apart, all before `moment`.
-            self.published[key] += [Published(numbers + i, self.night, moment - timedelta(minutes=7 * (count - i)))
+            # Seconds apart, all before `moment`: simulated nights follow each other within seconds,
+            # and a night's stories must still come after the last night's.
+            self.published[key] += [Published(numbers + i, self.night, moment - timedelta(seconds=count - i))
                                     for i in range(count)]
             counts[key] = count
         if self.base_urls:
@@ -135,7 +136,7 @@ class NightlyNetwork(NetworkServer):
 
     def _feed(self, key: str, name: str, base_url: str, dated: bool) -> str:
         items = []
-        newest = sorted(self.published[key], key=lambda p: p.published_at, reverse=True)[:FEED_ITEMS]
+        newest = sorted(self.published[key], key=lambda p: p.number, reverse=True)[:FEED_ITEMS]
         for story in newest:
             title, paragraphs, reporter = self.story(key, story.number)
             date = f"<pubDate>{format_datetime(story.published_at)}</pubDate>" if dated else ""

@@ -312,3 +312,12 @@ def test_assessing_a_run_never_raises(env, tmp_path, caplog):
     env(DATABASE_URL=f"sqlite:///{tmp_path / 'none' / 'missing.db'}")  # a database that cannot be opened
     assert assess_finished_run(12345) is None
     assert "health check of run 12345 failed" in caplog.text
+
+
+def test_the_health_benchmark_runs(capsys):
+    from bench import health as bench_health
+
+    assert bench_health.main(["--nights", "12", "--articles", "6", "--sources", "2", "--repeat", "2",
+                              "--postgres-url", ""]) == 0
+    out = capsys.readouterr().out
+    assert "SQLite" in out and "(ok, 11 runs compared)" in out  # the 12th night against the 11 before it

@@ -73,7 +73,7 @@ def test_a_broken_night_is_failing_with_the_check_that_names_its_cause(engine, f
     first = verdict["findings"][0]
     assert first["check"] == expected and first["severity"] == "failing"
     assert first["runs"] == history  # the runs compared, oldest first
-    assert f"over the last 8 successful runs ({history[0]}-{history[-1]})" in first["message"]
+    assert f"over its last 8 successful runs (IDs {history[0]} to {history[-1]})" in first["message"]
 
 
 def test_a_finding_says_the_value_the_usual_band_and_the_limit(sqlite_url):

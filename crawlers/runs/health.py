@@ -103,7 +103,7 @@ def _fmt(value: float, percent: bool) -> str:
 
 
 def _runs_phrase(run_ids: Sequence[int]) -> str:
-    return f"the last {len(run_ids)} successful runs ({min(run_ids)}-{max(run_ids)})"
+    return f"its last {len(run_ids)} successful runs (IDs {min(run_ids)} to {max(run_ids)})"
 
 
 def _detail(check: Check, values: dict) -> str:

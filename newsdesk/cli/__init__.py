@@ -34,6 +34,7 @@ def _register() -> None:
         db,
         dedup,
         demo,
+        demo_health,
         extract,
         health,
         read,

@@ -33,6 +33,22 @@ def health(
 
     Example: `newsdesk health --source dawn_world` or `newsdesk health --json`
     """
+    rows = health_rows(sources, only=source)
+    if source and not rows:
+        from newsdesk.sources_io import sources_file
+
+        raise UserError(f"unknown source {source!r}: not an enabled source of {sources_file(sources)} "
+                        "and never run (see `newsdesk sources list`)")
+    if as_json:
+        typer.echo(json.dumps([row.as_json() for row in rows], indent=2))
+    else:
+        wide_console().print(health_table(rows))
+    if any(row.status == "failing" for row in rows):
+        raise typer.Exit(1)
+
+
+def health_rows(sources: Path | None = None, only: str | None = None):
+    """Each source's health now (crawlers/runs/overview.py), from the sources file and the database."""
     from crawlers.runs.overview import source_health
     from crawlers.sources import load_sources
     from newsdesk.sources_io import sources_file
@@ -47,22 +63,17 @@ def health(
     # A scheduled run may start up to the jitter late, and may be caught up within the misfire grace.
     grace = timedelta(seconds=settings.schedule_jitter_seconds, minutes=settings.misfire_grace_minutes)
     with session_factory(engine)() as session:
-        rows = source_health(session, specs, now=utcnow(), nightly_cron=settings.nightly_cron,
-                             timezone=settings.timezone, grace=grace, only=source)
-    if source and not rows:
-        raise UserError(f"unknown source {source!r}: not an enabled source of {sources_file(sources)} "
-                        "and never run (see `newsdesk sources list`)")
-    if as_json:
-        typer.echo(json.dumps([row.as_json() for row in rows], indent=2))
-    else:
-        table = Table(title="source health", title_justify="left")
-        for column in ("source", "status", "last run", "findings"):
-            table.add_column(column)
-        for row in rows:
-            last = row.last_run
-            last_text = f"{last['id']} {last['status']} {last['started_at'][:16].replace('T', ' ')}" if last else "-"
-            findings = Text("\n".join(f"{f['check']}: {f['message']}" for f in row.findings) or "-")  # no markup
-            table.add_row(row.source, f"[{HEALTH_STYLE.get(row.status, 'white')}]{row.status}[/]", last_text, findings)
-        wide_console().print(table)
-    if any(row.status == "failing" for row in rows):
-        raise typer.Exit(1)
+        return source_health(session, specs, now=utcnow(), nightly_cron=settings.nightly_cron,
+                             timezone=settings.timezone, grace=grace, only=only)
+
+
+def health_table(rows, title: str = "source health") -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in ("source", "status", "last run", "findings"):
+        table.add_column(column)
+    for row in rows:
+        last = row.last_run
+        last_text = f"{last['id']} {last['status']} {last['started_at'][:16].replace('T', ' ')}" if last else "-"
+        findings = Text("\n".join(f"{f['check']}: {f['message']}" for f in row.findings) or "-")  # no markup
+        table.add_row(row.source, f"[{HEALTH_STYLE.get(row.status, 'white')}]{row.status}[/]", last_text, findings)
+    return table

@@ -146,6 +146,17 @@ def test_a_failed_run_is_failing_even_while_learning(engine):
                                     "message": "the run failed: no article found: 1 feed/sitemap/section fetches failed"}]
 
 
+def test_a_run_stopped_by_its_timeout_is_a_warning_not_judged_on_its_partial_counts(engine):
+    with Session(engine) as session, session.begin():
+        source_id = add_source(session)
+        add_normal_nights(session, source_id, 6)
+        run = add_run(session, source_id, 6, stats=night_stats(pages=1, new=1), articles=1, status="timeout",
+                      error="stopped after the 7200 s crawl timeout")
+        verdict = evaluate_run(session, run)
+    assert verdict["status"] == "warning"
+    assert [f["check"] for f in verdict["findings"]] == ["run_timeout"]
+
+
 def test_failed_runs_are_not_history_and_unfinished_runs_are_not_judged(engine):
     with Session(engine) as session, session.begin():
         source_id = add_source(session)

@@ -80,3 +80,10 @@ def test_runs_shows_each_runs_health(database, capsys):
     assert main(["runs", "--limit", "4"]) == 0
     out = capsys.readouterr().out
     assert "health" in out and "failing (blocked)" in out and "ok" in out
+
+
+def test_config_shows_alert_urls_masked(env, capsys):
+    env(NEWSDESK_ALERT_URLS="slack://T000/B000/secrettoken json://user:pw@hooks.example/path")
+    assert main(["config"]) == 0
+    out = capsys.readouterr().out
+    assert "secrettoken" not in out and "pw@" not in out and "slack://***" in out and "json://***" in out

@@ -195,7 +195,9 @@ def evaluate_run(session: Session, run_id: int, *, history_runs: int = 30, min_h
     values = measures_of(run.stats or {}, stored[run.id])
     findings: list[dict] = []
     learning = len(earlier) < min_history
-    if not learning:
+    # A run stopped by its timeout has partial counters: its own finding says enough, and a slow
+    # night on our side must not read as a source that yields less.
+    if not learning and run.status in ("succeeded", "failed"):
         past = [(row.id, measures_of(row.stats or {}, stored[row.id])) for row in reversed(earlier)]
         for check in CHECKS:
             history = [(past_id, past_values[check.measure]) for past_id, past_values in past

@@ -90,7 +90,7 @@ def test_a_finding_says_the_value_the_usual_band_and_the_limit(sqlite_url):
         finding = evaluate_run(session, run)["findings"][0]
     engine.dispose()
     assert finding["check"] == "dates" and finding["value"] == 0.125 and finding["usual"] == 1.0
-    assert finding["limit"] == 0.75
+    assert finding["limit"] == 0.75 and finding["band"] == [0.75, 1.0]
     assert finding["message"].startswith("new articles with a publication date: 12% (1 of 8); usual 100% "
                                          "(range 100%-100%), alert below 75%")
 

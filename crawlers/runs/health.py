@@ -161,8 +161,12 @@ def judge(check: Check, value: float | None, history: list[tuple[int, float]], v
                f"{_fmt(median, check.percent)} (range {_fmt(min(usual), check.percent)}-"
                f"{_fmt(max(usual), check.percent)}), alert {direction} {_fmt(max(limit, 0), check.percent)}, "
                f"over {_runs_phrase(run_ids)}")
+    ceiling = 1.0 if check.percent else None
+    floor = limit if check.worse == "low" and limit > median - warn_width else median - warn_width  # the empty-run rule
+    band = [round(max(floor, 0.0), 4),
+            round(min(median + warn_width, ceiling) if ceiling is not None else median + warn_width, 4)]
     return {"check": check.name, "severity": severity, "value": round(value, 4), "usual": round(median, 4),
-            "limit": round(limit, 4), "runs": run_ids, "message": message}
+            "band": band, "limit": round(limit, 4), "runs": run_ids, "message": message}
 
 
 def _status_of(findings: list[dict], learning: bool) -> str:

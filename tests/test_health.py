@@ -6,11 +6,8 @@ simulated network that break on a chosen night are in tests/test_health_nights.p
 
 from __future__ import annotations
 
-import json
-import threading
 import time
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy.orm import Session
@@ -22,6 +19,7 @@ from crawlers.runs.overview import missed_runs, source_health
 from crawlers.sources import SourceSpec
 from storage.models import CrawlRun
 from tests.helpers.run_history import START, add_normal_nights, add_run, add_source, night_stats
+from tests.helpers.webhook import Webhook
 
 # --- the adapter: the one reader of stats keys ---------------------------------------------------
 
@@ -247,33 +245,6 @@ def test_source_health_combines_the_last_verdict_with_the_schedule(engine):
 ])
 def test_an_alert_is_due_only_when_the_status_changes(previous, current, expected):
     assert alerts.change({"status": previous} if previous else None, {"status": current}) == expected
-
-
-class Webhook:
-    """A local HTTP endpoint that records what apprise's json:// posts to it."""
-
-    def __init__(self, delay: float = 0.0):
-        self.received: list[tuple[float, str, dict]] = []
-        webhook = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                time.sleep(delay)
-                webhook.received.append((time.time(), self.path, json.loads(body)))
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"json://127.0.0.1:{self.server.server_port}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from newsdesk.samplenet.nights import NightlyNetwork
 from storage.db import make_engine
 from storage.models import CrawlRun
 from tests.crawl_helpers import crawl_environment
-from tests.test_health import Webhook
+from tests.helpers.webhook import Webhook
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]

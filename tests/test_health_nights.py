@@ -12,15 +12,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from newsdesk.samplenet.nights import NightlyNetwork
 from tests.crawl_helpers import CrawlOutcome, crawl, crawl_environment
+from tests.helpers.webhook import Webhook
 
 pytestmark = pytest.mark.slow
 
@@ -32,33 +31,10 @@ EXPECTED_CHECK = {"teaser": "dropped_pages", "stale": "new_articles", "no_dates"
                   "captcha": "dropped_pages"}
 
 
-class Webhook:
-    def __init__(self):
-        self.received: list[tuple[float, dict]] = []
-        hook = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                hook.received.append((time.time(), json.loads(body)))
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"json://127.0.0.1:{self.server.server_port}/alerts"
-
-    def since(self, count: int) -> list[tuple[float, dict]]:
-        return self.received[count:]
-
-
 @dataclass
 class Night:
     outcome: CrawlOutcome
-    alerts: list[tuple[float, dict]] = field(default_factory=list)
+    alerts: list[tuple[float, str, dict]] = field(default_factory=list)
 
     def verdicts(self) -> dict[str, dict]:
         return {run.spider: run.health for run in self.outcome.runs}
@@ -93,7 +69,7 @@ def simulation(tmp_path_factory) -> Simulation:
                 seen = len(hook.received)
                 outcome = crawl(network.keys, sources)
                 time.sleep(0.5)  # alerts are sent before the crawl process exits; this is only slack
-                return Night(outcome, hook.since(seen))
+                return Night(outcome, hook.received[seen:])
 
             normal = [night() for _ in range(NORMAL_NIGHTS)]
             broken = night(BROKEN)
@@ -105,8 +81,7 @@ def simulation(tmp_path_factory) -> Simulation:
             return Simulation(normal, broken, still_broken, repaired, health_after_broken, health_after_repair,
                               runs_listing)
     finally:
-        hook.server.shutdown()
-        hook.server.server_close()
+        hook.close()
 
 
 @pytest.mark.timeout(900)
@@ -136,7 +111,7 @@ def test_the_first_broken_night_flags_exactly_the_broken_outlets_with_the_right_
 def test_each_broken_outlet_alerts_once_within_a_minute_and_once_more_when_it_recovers(simulation):
     runs = {run.spider: run for run in simulation.broken.outcome.runs}
     alerted = {}
-    for received_at, payload in simulation.broken.alerts:
+    for received_at, _path, payload in simulation.broken.alerts:
         source = payload["title"].split()[1]
         assert source not in alerted, f"two alerts for {source}"
         alerted[source] = payload
@@ -146,7 +121,7 @@ def test_each_broken_outlet_alerts_once_within_a_minute_and_once_more_when_it_re
     assert set(alerted) == set(BROKEN)
     assert simulation.still_broken.alerts == []           # still broken: nothing new to say
     assert {key for key, v in simulation.still_broken.verdicts().items() if v["status"] == "failing"} == set(BROKEN)
-    recovered = sorted(payload["title"] for _, payload in simulation.repaired.alerts)
+    recovered = sorted(payload["title"] for _, _path, payload in simulation.repaired.alerts)
     assert recovered == sorted(f"newsdesk: {key} recovered (ok, was failing)" for key in BROKEN)
     assert {v["status"] for v in simulation.repaired.verdicts().values()} == {"ok"}
 

@@ -114,6 +114,12 @@ class Settings(BaseSettings):
     worker_idle_seconds: int = Field(default=60, ge=10, description="A worker closes after this long with an empty queue (longer than the 8 s it takes to notice a dead worker, so survivors are there to take its work).")
     fingerprint_ttl_hours: float = Field(default=48, gt=0, description="Redis request fingerprints of a run expire after this.")
 
+    # --- source health and alerts --------------------------------------------------------------
+    health_history_runs: int = Field(default=30, ge=3, le=1000, description="A run is compared with its source's last this many successful runs.")
+    health_min_history: int = Field(default=5, ge=2, description="Successful runs a source needs before its runs are judged (until then it is `learning`).")
+    alert_urls: str = Field(default="", description="Space-separated apprise URLs notified when a source turns warning/failing and when it recovers (mailto://, slack://, matrix://, json://host/path ...).")
+    alert_timeout_seconds: float = Field(default=10, gt=0, le=300, description="Longest a run's end waits for its alerts to be delivered.")
+
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: str) -> str:
@@ -129,6 +135,12 @@ class Settings(BaseSettings):
     def _check_bands(self) -> Settings:
         if self.dedup_num_perm % self.dedup_bands:
             raise ValueError(f"dedup_bands ({self.dedup_bands}) must divide dedup_num_perm ({self.dedup_num_perm})")
+        return self
+
+    @model_validator(mode="after")
+    def _check_health_history(self) -> Settings:
+        if self.health_min_history > self.health_history_runs:
+            raise ValueError(f"health_min_history ({self.health_min_history}) must not exceed health_history_runs ({self.health_history_runs})")
         return self
 
     @field_validator("timezone")
@@ -288,6 +300,8 @@ def describe(settings: Settings) -> dict[str, Any]:
     values["database_url"] = mask_secrets(settings.resolved_database_url)
     if settings.redis_url:
         values["redis_url"] = mask_secrets(settings.redis_url)
+    if settings.alert_urls:  # tokens live in these URLs' paths, not only in user:password@
+        values["alert_urls"] = " ".join(url.split("://", 1)[0] + "://***" for url in settings.alert_urls.split())
     values["user_agent"] = settings.effective_user_agent
     values["sources"] = str(settings.sources_path)
     values["data_dir"] = str(settings.path(settings.data_dir))

@@ -94,6 +94,8 @@ class CrawlRun(Base):
     host: Mapped[str] = mapped_column(String(255))
     pid: Mapped[int] = mapped_column(Integer)
     log_path: Mapped[str | None] = mapped_column(String(1024))
+    # The source-health verdict of the finished run (crawlers/runs/health.py): status and findings.
+    health: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 
     source: Mapped[Source] = relationship()
 
@@ -128,6 +130,8 @@ class Article(Base):
         Index("ix_articles_content_hash", "content_hash"),
         Index("ix_articles_duplicate_of", "duplicate_of"),
         Index("ix_articles_last_seen_at", "last_seen_at"),
+        # Source health reads the articles each run created (crawlers/runs/measures.py).
+        Index("ix_articles_created_by_run_id", "created_by_run_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

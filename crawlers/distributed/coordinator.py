@@ -179,6 +179,7 @@ def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: flo
            on_progress: Callable[[dict[str, str]], None] | None = None) -> dict[int, str]:
     """Watch the sources until each is done (or the timeout); close their runs. Returns statuses."""
     from crawlers.distributed.queue import KEYS, OPEN_RUN_TTL_SECONDS
+    from crawlers.runs.after_run import assess_finished_run
     from crawlers.runs.recorder import run_status
     from storage import runs
     from storage.db import session_factory
@@ -201,6 +202,7 @@ def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: flo
                 status, error = run_status("finished", stats)
                 with session_factory().begin() as session:
                     runs.finish_run(session, source.run_id, status, stats=stats, error=error)
+                assess_finished_run(source.run_id)  # health and alerts; never raises
                 statuses[source.run_id] = status
                 source.done = True
                 server.delete(KEYS["open"].format(source=source.key))
@@ -220,6 +222,7 @@ def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: flo
                     with session_factory().begin() as session:
                         runs.finish_run(session, source.run_id, "timeout", stats=stats,
                                         error=f"not finished after {timeout_seconds:.0f} s; its queue was dropped")
+                    assess_finished_run(source.run_id)
                     statuses[source.run_id] = "timeout"
                     source.done = True
                     server.delete(KEYS["open"].format(source=source.key))

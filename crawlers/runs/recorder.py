@@ -143,6 +143,10 @@ class RunRecorder:
         with_retries(finish, on_retry=lambda exc: logger.warning("closing run %s failed (%s), retrying",
                                                                   self.run_id, str(exc).splitlines()[0]))
         logger.info("run %s of %s ended: %s (%s)", self.run_id, spider.name, status, reason)
+        # Its health against the source's usual runs (and alerts), logged into the run's own log.
+        from crawlers.runs.after_run import assess_finished_run
+
+        assess_finished_run(self.run_id)
         if self.log_handler is not None:
             self.log_handler.close_run()
 

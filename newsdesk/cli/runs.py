@@ -14,6 +14,18 @@ from storage.db import session_factory
 from storage.models import RUN_STATUSES, CrawlRun, CrawlRunWorker
 
 STATUS_STYLE = {"succeeded": "green", "running": "cyan", "failed": "red", "interrupted": "yellow", "timeout": "red"}
+HEALTH_STYLE = {"ok": "green", "learning": "cyan", "warning": "yellow", "failing": "red"}
+
+
+def health_cell(run: CrawlRun) -> str:
+    """The run's health verdict and its first finding's check (crawl_runs.health); '-' when not judged."""
+    verdict = run.health or {}
+    status = verdict.get("status")
+    if not status:
+        return "-"
+    findings = verdict.get("findings") or []
+    first = f" ({findings[0]['check']})" if findings and status in ("warning", "failing") else ""
+    return f"[{HEALTH_STYLE.get(status, 'white')}]{status}[/]{first}"
 
 def runs_table(runs: list[CrawlRun], *, title: str, show_started: bool = False) -> Table:
     table = Table(title=title, title_justify="left")
@@ -23,6 +35,7 @@ def runs_table(runs: list[CrawlRun], *, title: str, show_started: bool = False) 
         table.add_column("trigger")
         table.add_column("started (UTC)")
     table.add_column("status")
+    table.add_column("health")
     table.add_column("time", justify="right")
     for name in ("pages", "new", "updated", "duplicates", "dropped", "errors"):
         table.add_column(name, justify="right")
@@ -30,7 +43,7 @@ def runs_table(runs: list[CrawlRun], *, title: str, show_started: bool = False) 
         numbers = counters(run.stats or {})
         started = [run.trigger, f"{run.started_at:%Y-%m-%d %H:%M}"] if show_started else []
         status = f"[{STATUS_STYLE.get(run.status, 'white')}]{run.status}[/]"
-        table.add_row(str(run.id), run.spider, *started, status, duration(run),
+        table.add_row(str(run.id), run.spider, *started, status, health_cell(run), duration(run),
                       *(str(numbers[name]) for name in ("pages", "new", "updated", "duplicates", "dropped", "errors")))
     return table
 

@@ -42,7 +42,7 @@ class ExtractionResult:
 
 
 def run_job(job: ExtractionJob) -> ExtractionResult:
-    """Raises pipelines.rejections.Rejected for pages not stored."""
+    """Raises core.outcomes.Rejected for pages not stored."""
     global _done
     from core.records import content_hash, gzip_body
     from pipelines.extraction.extractor import extract_page

@@ -38,6 +38,7 @@ def _register() -> None:
         read,
         runs,
         schedule,
+        serve,
         settings_cmd,
         sources,
         worker,

@@ -100,3 +100,45 @@ def reader_role(engine: Engine) -> Iterator[str]:
         with engine.begin() as connection:
             connection.execute(text(f'DROP OWNED BY "{role}"'))
             connection.execute(text(f'DROP ROLE "{role}"'))
+
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+
+
+@contextlib.contextmanager
+def serve_process(env: dict[str, str], *, timeout: float = 60) -> Iterator[str]:
+    """`newsdesk serve` as its own process on a free loopback port; yields its base URL."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from newsdesk.samplenet.server import free_port
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "newsdesk", "serve", "--port", str(port)], cwd=ROOT,
+                               env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                raise AssertionError(f"newsdesk serve exited with {process.returncode}: {process.stdout.read()}")
+            try:
+                if httpx.get(f"{base}/openapi.json", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError("newsdesk serve did not start")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

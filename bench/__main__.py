@@ -1,6 +1,6 @@
 """Every benchmark of the project, one after the other: `python -m bench all` (`make bench`).
 
-    python -m bench [all | extraction | dedup | throughput | write_batching | distributed | soak]
+    python -m bench [all | extraction | dedup | throughput | write_batching | distributed | soak | api]
 
 Each prints its figures; bench/RESULTS.md records them with the command that produced them.
 """
@@ -17,6 +17,7 @@ BENCHMARKS = {
     "write_batching": ("bench.write_batching", []),
     "distributed": ("bench.distributed", []),
     "soak": ("bench.soak", []),
+    "api": ("bench.api", []),
 }
 
 

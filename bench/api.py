@@ -112,6 +112,21 @@ def database(kind: str, postgres_server: str | None, workdir: Path):
         admin.dispose()
 
 
+def rss_mb(pid: int) -> float:
+    import psutil
+
+    return psutil.Process(pid).memory_info().rss / 2**20
+
+
+def stream_ndjson(client: httpx.Client) -> int:
+    rows = 0
+    with client.stream("GET", "/articles", headers={"Accept": "application/x-ndjson"}) as response:
+        response.raise_for_status()
+        for line in response.iter_lines():
+            rows += bool(line)
+    return rows
+
+
 @contextmanager
 def server(env: dict):
     from newsdesk.samplenet.server import free_port
@@ -120,6 +135,7 @@ def server(env: dict):
     process = subprocess.Popen([sys.executable, "-m", "newsdesk", "serve", "--port", str(port)], cwd=ROOT,
                                env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
+    server.pid = process.pid
     try:
         for _ in range(300):
             if process.poll() is not None:
@@ -196,6 +212,14 @@ def bench(kind: str, articles: int, postgres_server: str | None) -> dict:
                 "fields_differ": sum(1 for i, record in exported.items() if by_id.get(i) != record),
             }
             print(f"  walk: {result['walk']}", flush=True)
+            # NDJSON: the whole result in one response, in constant memory (the server's RSS is
+            # read before and after streaming every row; a buffered response would grow by ~100 MB).
+            before = rss_mb(server.pid)
+            started = time.perf_counter()
+            streamed = stream_ndjson(client)
+            result["ndjson"] = {"rows": streamed, "seconds": round(time.perf_counter() - started, 1),
+                                "server_rss_mb_before": round(before, 1), "server_rss_mb_after": round(rss_mb(server.pid), 1)}
+            print(f"  ndjson: {result['ndjson']}", flush=True)
             _, page_times = timed_walk(client, {}, 100)
             result["latency"].append(summary("100-row page, whole walk", page_times))
             cases = {
@@ -243,7 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps({"results": results, "measured": datetime.now(UTC).isoformat()}, indent=1))
     ok = all(r["walk"]["missing"] == r["walk"]["extra"] == r["walk"]["fields_differ"] == 0
-             and r["walk"]["rows_walked"] == r["walk"]["distinct"] == r["articles"] for r in results)
+             and r["walk"]["rows_walked"] == r["walk"]["distinct"] == r["articles"] == r["ndjson"]["rows"]
+             for r in results)
     return 0 if ok else 1
 
 

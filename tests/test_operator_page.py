@@ -102,17 +102,24 @@ def test_with_a_token_only_a_signed_in_same_site_form_starts_a_crawl(newsroom):
             assert "Start crawl" not in client.get("/").text
 
 
-def test_a_run_page_shows_the_log_tail_escaped(newsroom, tmp_path):
-    log = tmp_path / "run.log"
+def test_a_run_page_shows_the_log_tail_escaped_and_only_from_the_log_folder(newsroom, tmp_path):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    log = logs / "run.log"
     log.write_text("".join(f"line {n}\n" for n in range(500)) + "<script>alert(1)</script>\n")
+    secret = tmp_path / "elsewhere.txt"
+    secret.write_text("not for the page\n")
     with newsroom.begin() as connection:
         connection.exec_driver_sql("UPDATE crawl_runs SET log_path = ? WHERE id = 1", (str(log),))
-    with reader_for(newsroom) as reader, TestClient(create_app(reader)) as client:
+        connection.exec_driver_sql("UPDATE crawl_runs SET log_path = ? WHERE id = 3", (str(logs / ".." / "elsewhere.txt"),))
+    with reader_for(newsroom) as reader, TestClient(create_app(reader, log_root=logs)) as client:
         page = client.get("/operator/runs/1").text
         assert "line 499" in page and "line 299" not in page  # the last 200 lines
         assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
         missing = client.get("/operator/runs/2").text
         assert "has no log file" in missing
+        outside = client.get("/operator/runs/3").text
+        assert "not for the page" not in outside and "outside this server&#39;s log folder" in outside
         assert client.get("/operator/runs/999").status_code == 404
 
 

@@ -23,8 +23,13 @@ DESCRIPTION = (
 
 
 def create_app(engine: Engine, *, operator_token: str | None = None, rate_limit: str = "off",
-               crawl_launcher: Callable[[str], int] | None = None) -> FastAPI:
-    """The app, reading through `engine` (built by newsdesk.api.database: read-only)."""
+               crawl_launcher: Callable[[str], int] | None = None, log_root: Path | None = None) -> FastAPI:
+    """The app, reading through `engine` (built by newsdesk.api.database: read-only). Run log
+    tails are shown from files under `log_root` only (default: the settings' log folder)."""
+    if log_root is None:
+        from newsdesk.config import get_settings
+
+        log_root = get_settings().log_path
     signal = changes.ChangeSignal()
 
     @contextlib.asynccontextmanager
@@ -38,6 +43,7 @@ def create_app(engine: Engine, *, operator_token: str | None = None, rate_limit:
     app.state.change_signal = signal
     app.state.operator_auth = operator.OperatorAuth(operator_token)
     app.state.crawl_launcher = crawl_launcher or operator.launch_crawl
+    app.state.log_root = log_root
     errors.install(app)
     for module in (articles, stories, runs, changes, operator, docs_page):
         app.include_router(module.router)

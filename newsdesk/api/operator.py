@@ -138,11 +138,14 @@ def operator_page(request: Request, started: str | None = None, pid: int | None 
         "message_is_error": False})
 
 
-def log_tail(path: str | None) -> tuple[str | None, str]:
-    """The last lines of a run's log file, or None and why there is none."""
+def log_tail(path: str | None, log_root: Path) -> tuple[str | None, str]:
+    """The last lines of a run's log file, or None and why there is none. Only files under the
+    log folder are read: the page is public, and log_path is whatever a writer stored."""
     if not path:
         return None, "This run has no log file."
-    file = Path(path)
+    file = Path(path).resolve()
+    if not file.is_relative_to(log_root.resolve()):
+        return None, f"The log file is outside this server's log folder ({log_root}); it is not shown."
     try:
         with file.open("rb") as handle:
             size = handle.seek(0, 2)
@@ -168,7 +171,7 @@ def run_page(request: Request, run_id: int):
     if row is None:
         return _refuse(request, 404, "No such run", f"there is no run {run_id}")
     run = record(RUN_COLUMNS, row)
-    tail, missing = log_tail(run["log_path"])
+    tail, missing = log_tail(run["log_path"], request.app.state.log_root)
     return templates.TemplateResponse(request, "run.html", {"run": run, "log_tail": tail, "log_missing": missing})
 
 

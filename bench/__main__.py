@@ -1,6 +1,6 @@
 """Every benchmark of the project, one after the other: `python -m bench all` (`make bench`).
 
-    python -m bench [all | extraction | dedup | throughput | write_batching | distributed | soak | health]
+    python -m bench [all | extraction | dedup | throughput | write_batching | distributed | soak | health | api]
 
 Each prints its figures; bench/RESULTS.md records them with the command that produced them.
 """
@@ -18,6 +18,7 @@ BENCHMARKS = {
     "distributed": ("bench.distributed", []),
     "soak": ("bench.soak", []),
     "health": ("bench.health", []),
+    "api": ("bench.api", []),
 }
 
 

@@ -120,6 +120,11 @@ class Settings(BaseSettings):
     alert_urls: str = Field(default="", description="Space-separated apprise URLs notified when a source turns warning/failing and when it recovers (mailto://, slack://, matrix://, json://host/path ...).")
     alert_timeout_seconds: float = Field(default=10, gt=0, le=300, description="Longest a run's end waits for its alerts to be delivered.")
 
+    # --- newsdesk serve (newsdesk/api) ---------------------------------------------------------
+    reader_database_url: str | None = Field(default=None, description="The URL `newsdesk serve` reads through: on PostgreSQL a reader role (`newsdesk db grant-reader NAME --tables`), required there; on SQLite unset = DATABASE_URL's file, opened read-only.")
+    operator_token: str | None = Field(default=None, description="Lets operators sign in on the operator page and start crawls; unset = no crawl button, and the endpoint answers 403.")
+    api_rate_limit: str = Field(default="600/minute", description="Requests per client address (limits syntax, several separated by `;`: `20/second;600/minute`), `off` for none.")
+
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: str) -> str:
@@ -129,6 +134,24 @@ class Settings(BaseSettings):
             raise ValueError("not a database URL (expected e.g. sqlite:///data/newsdesk.db or postgresql+psycopg://user@host/db)") from None
         if url.get_backend_name() not in ("sqlite", "postgresql"):
             raise ValueError(f"unsupported database {url.get_backend_name()!r} (use sqlite or postgresql)")
+        return value
+
+    @field_validator("reader_database_url")
+    @classmethod
+    def _check_reader_database_url(cls, value: str | None) -> str | None:
+        return None if not value else cls._check_database_url(value)
+
+    @field_validator("api_rate_limit")
+    @classmethod
+    def _check_rate_limit(cls, value: str) -> str:
+        if value.strip().lower() in ("off", "0", ""):
+            return "off"
+        from limits import parse_many
+
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError("not a rate limit (expected e.g. 600/minute or 20/second;600/minute, or off)") from None
         return value
 
     @model_validator(mode="after")
@@ -302,6 +325,10 @@ def describe(settings: Settings) -> dict[str, Any]:
         values["redis_url"] = mask_secrets(settings.redis_url)
     if settings.alert_urls:  # tokens live in these URLs' paths, not only in user:password@
         values["alert_urls"] = " ".join(url.split("://", 1)[0] + "://***" for url in settings.alert_urls.split())
+    if settings.reader_database_url:
+        values["reader_database_url"] = mask_secrets(settings.reader_database_url)
+    if settings.operator_token:
+        values["operator_token"] = "***"
     values["user_agent"] = settings.effective_user_agent
     values["sources"] = str(settings.sources_path)
     values["data_dir"] = str(settings.path(settings.data_dir))

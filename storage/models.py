@@ -39,6 +39,8 @@ NAMING_CONVENTION = {
 RUN_TRIGGERS = ("scheduled", "manual", "cli", "demo")
 RUN_STATUSES = ("running", "succeeded", "failed", "interrupted", "timeout")
 URL_KINDS = ("fetched", "canonical", "amp", "alias")
+CHANGE_KINDS = ("article_inserted", "article_revised", "article_deleted",
+                "story_created", "story_updated", "story_deleted")
 
 
 class Base(DeclarativeBase):
@@ -299,3 +301,26 @@ class CrawlRunWorker(Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+
+
+class ChangeLogEntry(Base):
+    """One change for the feed of `newsdesk serve` (GET /changes). Written only by database triggers
+    on articles, article_revisions and stories, inside the writing transaction, so every writer
+    (crawls, reprocess, dedup --rebuild, a hand-written fix-up) is covered; see the migration that
+    creates them for why (txid, id) is a cursor that loses and repeats nothing."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (
+        CheckConstraint(_in("kind", CHANGE_KINDS), name="kind"),
+        Index("ix_change_log_txid_id", "txid", "id"),
+        # SQLite: ids never reused, even after the newest rows are deleted (a cursor stays valid).
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    txid: Mapped[int | None] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(32))
+    article_id: Mapped[int | None] = mapped_column(Integer)
+    story_id: Mapped[int | None] = mapped_column(Integer)
+    revision: Mapped[int | None] = mapped_column(Integer)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)

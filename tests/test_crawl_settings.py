@@ -28,6 +28,7 @@ OVERRIDES = {
     "heartbeat_seconds": "2", "stale_lock_minutes": "3", "redis_url": "redis://127.0.0.1:6399/1",
     "worker_idle_seconds": "15", "fingerprint_ttl_hours": "6", "health_history_runs": "20", "health_min_history": "3",
     "alert_urls": "json://127.0.0.1:9/alerts", "alert_timeout_seconds": "2",
+    "reader_database_url": "sqlite:////tmp/reader.db", "operator_token": "s3cret", "api_rate_limit": "5/second",
 }
 
 

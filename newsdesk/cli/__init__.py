@@ -22,6 +22,7 @@ def _register() -> None:
         reprocess,
         runs,
         schedule,
+        serve,
         settings_cmd,
         sources,
         worker,

@@ -123,7 +123,9 @@ def env(monkeypatch, tmp_path: Path):
 
 # --- Redis ----------------------------------------------------------------------------------------
 
-TEST_REDIS_DB = 13  # a database number of its own, emptied before and after each test
+# Each test takes a Redis database number of its own (1-15), claimed with SET NX: test sessions
+# running at once on one server (two checkouts, CI beside a developer) never share queues.
+CLAIM_KEY = "newsdesk:test:claimed"
 
 
 @pytest.fixture
@@ -133,14 +135,24 @@ def redis_url() -> Iterator[str]:
     base = os.environ.get("NEWSDESK_TEST_REDIS_URL")
     if not base:
         _unavailable("NEWSDESK_TEST_REDIS_URL is not set")
-    url = base.rsplit("/", 1)[0] + f"/{TEST_REDIS_DB}" if base.count("/") >= 3 else f"{base}/{TEST_REDIS_DB}"
-    server = redis.Redis.from_url(url)
+    root = base.rsplit("/", 1)[0] if base.count("/") >= 3 else base
+    claim = f"{os.getpid()}-{uuid.uuid4().hex}"
+    server = None
     try:
-        server.flushdb()
+        for number in range(15, 0, -1):
+            candidate = redis.Redis.from_url(f"{root}/{number}")
+            if candidate.set(CLAIM_KEY, claim, nx=True, ex=900):
+                server, url = candidate, f"{root}/{number}"
+                break
+            candidate.close()
     except redis.RedisError as exc:
         _unavailable(f"Redis at NEWSDESK_TEST_REDIS_URL is unreachable: {exc.__class__.__name__}")
-    yield url
+    if server is None:
+        pytest.fail("no free Redis database among 1-15 for this test (claimed by other test sessions)")
     server.flushdb()
+    server.set(CLAIM_KEY, claim, ex=900)
+    yield url
+    server.flushdb()  # the claim goes with it
     server.close()
 
 

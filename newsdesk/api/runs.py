@@ -31,14 +31,41 @@ def latest_runs(connection: Connection) -> dict[str, dict]:
     return {run["source_key"]: run for run in (record(RUN_COLUMNS, row) for row in rows)}
 
 
+def health_by_source(connection: Connection) -> dict[str, dict]:
+    """Each source's health as `newsdesk health` tells it: its last verdict, and runs missed per its
+    schedule (the schedule needs the sources file: without a readable one, verdicts only)."""
+    from datetime import timedelta
+
+    from sqlalchemy.orm import Session
+
+    from core.dates import utcnow
+    from core.errors import UserError
+    from core.settings import get_settings
+    from crawlers.runs.overview import source_health
+    from crawlers.sources import load_sources, sources_file
+
+    settings = get_settings()
+    try:
+        specs = load_sources(sources_file())
+    except UserError:
+        specs = []
+    grace = timedelta(seconds=settings.schedule_jitter_seconds, minutes=settings.misfire_grace_minutes)
+    with Session(bind=connection) as session:
+        rows = source_health(session, specs, now=utcnow(), nightly_cron=settings.nightly_cron,
+                             timezone=settings.timezone, grace=grace)
+    return {row.source: {"status": row.status, "findings": row.findings, "judged_run": row.judged_run}
+            for row in rows}
+
+
 def all_sources(connection: Connection) -> list[dict]:
     last = latest_runs(connection)
+    health = health_by_source(connection)
     rows = connection.execute(text(f"SELECT {', '.join(SOURCE_COLUMNS)} FROM sources ORDER BY key"))
     sources = []
     for row in rows:
         source = record(SOURCE_COLUMNS, row)
         source["last_run"] = last.get(source["key"])
-        source["health"] = None  # HEALTH: filled in once source health exists
+        source["health"] = health.get(source["key"])
         sources.append(source)
     return sources
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Article(BaseModel):
@@ -134,6 +134,19 @@ class RunPage(BaseModel):
     next: str | None
 
 
+class HealthFinding(BaseModel):
+    model_config = ConfigDict(extra="allow")  # checks add the value, band and runs they compared
+    check: str
+    message: str
+    severity: str | None = None
+
+
+class SourceHealth(BaseModel):
+    status: Literal["ok", "learning", "warning", "failing"]
+    findings: list[HealthFinding]
+    judged_run: int | None = Field(description="The run whose verdict this is (`newsdesk health`).")
+
+
 class Source(BaseModel):
     key: str
     name: str
@@ -143,9 +156,8 @@ class Source(BaseModel):
     discovery: str
     enabled: bool
     last_run: Run | None = Field(description="Its most recent run, null if it was never crawled.")
-    # HEALTH: reserved for source health (being added separately). Until then always null; the
-    # field is in the schema now so that clients can be written against it.
-    health: dict | None = Field(default=None, description="Reserved for the source's health; null until that is added.")
+    health: SourceHealth | None = Field(default=None, description="Its health, as `newsdesk health` tells it; "
+                                        "null for a source neither in the sources file nor ever run.")
 
 
 ChangeKind = Literal["article_inserted", "article_revised", "article_deleted", "story_created", "story_updated",

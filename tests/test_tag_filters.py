@@ -222,3 +222,22 @@ def test_reprocess_retags_an_unchanged_text_from_its_raw_page(engine, db_url, tm
     with Session(engine) as session:
         article = session.scalars(select(Article)).one()
         assert tags.tags_of(session, article.id).primary_country == "SD"
+
+
+# --- newsdesk extract ----------------------------------------------------------------------------
+
+def test_extract_shows_the_tags_of_a_page(tmp_path):
+    page = tmp_path / "sudan.html"
+    page.write_text("<html lang='en'><head><title>African Union envoy arrives in Khartoum</title></head><body><article>"
+                    "<h1>African Union envoy arrives in Khartoum</h1>"
+                    + "".join(f"<p>{p}</p>" for p in SUDAN_ENVOY[1].split("\n\n")) + "</article></body></html>")
+    env = {**os.environ, "NEWSDESK_CONFIG": str(tmp_path / "none.toml"), "NEWSDESK_MIN_TEXT_CHARS": "100"}
+    run = [sys.executable, "-m", "newsdesk", "extract", str(page)]
+    as_json = subprocess.run([*run, "--json"], cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)
+    assert as_json.returncode == 0, as_json.stderr
+    record = json.loads(as_json.stdout)
+    assert record["dateline"] == "KHARTOUM"
+    assert record["countries"] == {"SD": 6, "TD": 1} and record["primary_country"] == "SD"
+    assert record["organisations"] == {"AU": 3, "UN": 1, "UNHCR": 1}
+    human = subprocess.run(run, cwd=ROOT, capture_output=True, text=True, timeout=60, env=env).stdout
+    assert "countries: SD 6, TD 1" in human and "primary: SD" in human and "organisations: AU 3, UN 1, UNHCR 1" in human

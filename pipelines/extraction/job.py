@@ -77,7 +77,7 @@ def warm_up() -> None:
     """Worker initializer: import the heavy modules once, before the first page arrives."""
     from pipelines.tagging.gazetteer import load
 
-    load()  # the tagger's automaton (0.3-0.4 s): built while the spiders fetch their feeds
+    load()  # the tagger's automaton (about 0.2 s): built while the spiders fetch their feeds
 
 
 def ready() -> list[str]:

@@ -106,8 +106,8 @@ def _form_lines():
 
 @lru_cache(maxsize=1)
 def load() -> Gazetteer:
-    """Reads the data files once per process and builds the automaton (about 0.3-0.4 s and 23 MB of peak memory, see
-    bench/tagging.py). The meanings are shared objects, each pattern points to them by one int."""
+    """Reads the data files once per process and builds the automaton (about 0.15-0.2 s and 18 MB of peak memory,
+    see bench/tagging.py). The meanings are shared objects, each pattern points to them by one int."""
     context = json.loads((DATA / "context.json").read_text(encoding="utf-8"))
     person_names = frozenset(context["person_names"])
     patterns: dict[str, int] = {}  # variant -> index of its Key, in insertion order

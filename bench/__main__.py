@@ -1,6 +1,6 @@
 """Every benchmark of the project, one after the other: `python -m bench all` (`make bench`).
 
-    python -m bench [all | extraction | dedup | throughput | write_batching | distributed | soak | health | api]
+    python -m bench [all | extraction | tags | tagging | dedup | throughput | write_batching | distributed | soak | health | api]
 
 Each prints its figures; bench/RESULTS.md records them with the command that produced them.
 """
@@ -12,6 +12,9 @@ import sys
 
 BENCHMARKS = {
     "extraction": ("bench.extraction", ["--repeat", "3"]),
+    # What the country tags cost: extraction with and without them in one run, and the tagger alone.
+    "tags": ("bench.extraction", ["--baseline", "bench.extraction:extract_text_without_tags", "--repeat", "3"]),
+    "tagging": ("bench.tagging", []),
     "dedup": ("bench.dedup", ["all"]),
     "throughput": ("bench.throughput", []),
     "write_batching": ("bench.write_batching", []),

@@ -12,6 +12,10 @@ Exit codes: 0 done, 1 the candidate cannot be loaded, 2 bad arguments or the dat
 absent (the benchmark is skipped).
 
 Example: python -m bench.extraction --candidate bench.extraction:plain_trafilatura --repeat 3
+
+The baseline can be another extractor too: what the country tags cost extraction (issue 22) is
+  python -m bench.extraction --baseline bench.extraction:extract_text_without_tags --repeat 3
+(the same extraction with and without the tagger, page by page in one run).
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ DEFAULT_DATA = Path(
     )
 )
 DEFAULT_CANDIDATE = "pipelines.extraction.extractor:extract_text"
+DEFAULT_BASELINE = "bench.extraction:plain_trafilatura"
 REGRESSION_MARGIN = 0.01
 REGRESSIONS_SHOWN = 20
 
@@ -55,6 +60,17 @@ def plain_trafilatura(html: str, url: str | None = None) -> str | None:
     its own XPath expressions, not the faster ones our extraction installs in this process."""
     with trafilatura_as_published():
         return trafilatura.extract(html, include_comments=False)
+
+
+def extract_text_without_tags(html: str, url: str | None = None) -> str | None:
+    """Our extraction without its last step, the country and organisation tags (what they cost)."""
+    from core.outcomes import Rejected
+    from pipelines.extraction.extractor import extract_page
+
+    try:
+        return extract_page(html, url=url, min_text_chars=1, tags=False).text
+    except Rejected:
+        return None
 
 
 @dataclass
@@ -344,6 +360,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="the extractor to compare (default: %(default)s)",
     )
     parser.add_argument(
+        "--baseline",
+        default=DEFAULT_BASELINE,
+        metavar="MODULE:FUNC",
+        help="the extractor to compare with (default: %(default)s, plain trafilatura)",
+    )
+    parser.add_argument(
         "--limit", type=int, default=None, metavar="N", help="use only the first N pages (by id)"
     )
     parser.add_argument(
@@ -372,13 +394,16 @@ def main(argv: list[str] | None = None) -> int:
         # Data first: without it the benchmark is skipped, whatever the candidate.
         pages = load_pages(args.data, args.limit)
         candidate = load_candidate(args.candidate)
+        baseline = load_candidate(args.baseline)
     except BenchmarkError as exc:
         print(f"bench.extraction: {exc}", file=sys.stderr)
         return exc.exit_code
     for page in pages:  # outside the timing: only the headline check needs it
         page.title = trafilatura.extract_metadata(page.html).title
+    baseline_name = ("baseline (plain trafilatura)" if args.baseline == DEFAULT_BASELINE
+                     else f"baseline {args.baseline}")
     runs = [
-        Run("baseline (plain trafilatura)", plain_trafilatura),
+        Run(baseline_name, baseline),
         Run(f"candidate {args.candidate}", candidate),
     ]
     run_interleaved(pages, runs, args.repeat)

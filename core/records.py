@@ -76,6 +76,12 @@ class ArticleData:
     dateline: str | None = None
     description: str | None = None
     image_url: str | None = None
+    # The countries and international organisations it names (pipelines/tagging), computed with the
+    # extraction: ISO 3166-1 alpha-2 -> mentions (most named first), the country it is mainly about,
+    # organisation key -> mentions. Stored in article_countries / article_organisations.
+    countries: dict[str, int] = field(default_factory=dict)
+    primary_country: str | None = None
+    organisations: dict[str, int] = field(default_factory=dict)
     # What the page says about its own URLs and site, read by extraction (not stored as columns).
     canonical_link: str | None = None
     amp_link: str | None = None

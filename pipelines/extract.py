@@ -54,8 +54,9 @@ class ExtractPipeline:
     async def process_item(self, item):
         if not isinstance(item, FetchedPage):
             return item
+        source = getattr(self.crawler.spider, "source", None)  # the spider's declaration (crawlers/loader.py)
         job = ExtractionJob(item.body, item.url, item.headers.get("content-type"), item.hints,
-                            self.min_text_chars, self.params)
+                            self.min_text_chars, self.params, publisher_country=getattr(source, "country", None))
         started = time.perf_counter()
         try:
             result = await self.pool.run(job)
@@ -66,7 +67,6 @@ class ExtractPipeline:
         finally:
             self.stats.inc_value("newsdesk/time/extract_ms", int((time.perf_counter() - started) * 1000))
         article = result.article
-        source = getattr(self.crawler.spider, "source", None)  # the spider's declaration (crawlers/loader.py)
         max_age = timedelta(days=getattr(source, "max_age_days", None) or self.default_max_age_days)
         if article.published_at is not None and utcnow() - article.published_at > max_age:
             # Found through a listing that gave no date: only the page itself told its age.

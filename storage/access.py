@@ -8,7 +8,8 @@ from sqlalchemy import Connection, text
 
 from core.errors import UserError
 
-READER_VIEWS = ("v_articles", "v_stories", "v_crawl_runs")
+READER_VIEWS = ("v_articles", "v_stories", "v_crawl_runs", "v_article_countries", "v_article_organisations",
+                "v_story_countries", "v_story_organisations")
 _ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 

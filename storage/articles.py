@@ -1,7 +1,7 @@
 """Repository functions for articles, their URLs, revisions and raw pages.
 
 Every function takes the caller's Session and never commits it: the caller owns the transaction,
-so one article and its URLs, revision and raw page are written together or not at all.
+so one article and its URLs, revision, raw page and tags are written together or not at all.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.dates import utcnow
 from core.records import ArticleData, RawPageData
+from storage import tags
 from storage.models import Article, ArticleRevision, ArticleUrl, RawPage
 
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
@@ -105,7 +106,7 @@ _INSERT_RAW_PAGE = insert(RawPage.__table__)
 
 def insert_article_row(session: Session, data: ArticleData, *, source_id: int, run_id: int | None,
                        now: datetime) -> int:
-    """Insert a new article with one statement (the crawl's hot path); returns its id."""
+    """Insert a new article with one statement (the crawl's hot path), and its tags; returns its id."""
     values = {
         "source_id": source_id, "canonical_url": data.canonical_url, "title": data.title,
         "authors": list(data.authors), "published_at": data.published_at, "updated_at": data.updated_at,
@@ -114,7 +115,9 @@ def insert_article_row(session: Session, data: ArticleData, *, source_id: int, r
         "word_count": data.word_count, "content_hash": data.content_hash, "first_seen_at": now,
         "last_seen_at": now, "created_by_run_id": run_id,
     }
-    return session.execute(_INSERT_ARTICLE, values).scalar_one()
+    article_id = session.execute(_INSERT_ARTICLE, values).scalar_one()
+    tags.insert_tags(session, article_id, data)
+    return article_id
 
 
 def insert_new_urls(session: Session, article_id: int, urls: dict[str, str], *, fetched: str | None,
@@ -152,12 +155,16 @@ def insert_article(session: Session, data: ArticleData, *, source_id: int, run_i
     )
     session.add(article)
     session.flush()
+    tags.insert_tags(session, article.id, data)
     return article
 
 
 def revise_article(session: Session, article: Article, data: ArticleData, *, run_id: int | None,
                    now: datetime | None = None) -> ArticleWrite:
-    """Store a re-fetched version: a revision row and an update if title or body changed."""
+    """Store a re-fetched version: a revision row and an update if title or body changed.
+
+    A new version brings its own tags (the tagger read its text); an unchanged one keeps the stored
+    tags (`newsdesk reprocess` replaces them when the tagger changed)."""
     now = now or utcnow()
     article.last_seen_at = now
     if article.content_hash == data.content_hash and article.title == data.title:
@@ -184,6 +191,7 @@ def revise_article(session: Session, article: Article, data: ArticleData, *, run
     article.word_count = data.word_count
     article.content_hash = data.content_hash
     session.flush()
+    tags.replace_tags(session, article.id, data)
     return ArticleWrite(UPDATED, article.id, previous + 1)
 
 

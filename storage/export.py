@@ -16,6 +16,8 @@ from typing import IO
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from storage.tags import tag_filters
+
 ARTICLE_COLUMNS = ["id", "source_key", "source_name", "url", "title", "authors", "published_at", "updated_at",
                    "language", "section", "dateline", "text", "word_count", "story_id", "duplicate_of",
                    "is_canonical", "first_seen_at", "last_seen_at"]
@@ -42,7 +44,7 @@ def iso_utc(value) -> str | None:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _query(stories_only: bool, since, until, source_key) -> tuple[str, dict, list[str]]:
+def _query(stories_only: bool, since, until, source_key, countries=None, organisations=None) -> tuple[str, dict, list[str]]:
     params: dict = {}
     filters = []
     if stories_only:
@@ -63,14 +65,19 @@ def _query(stories_only: bool, since, until, source_key) -> tuple[str, dict, lis
     if until is not None:
         filters.append(f"{moment} < :until")
         params["until"] = until
+    filters += tag_filters("v.story_id" if stories_only else "v.id", params, countries=countries,
+                           organisations=organisations, stories=stories_only)
     where = f" WHERE {' AND '.join(filters)}" if filters else ""
     select = ", ".join(f"v.{c}" for c in columns)
     return f"SELECT {select} FROM {view}{where} ORDER BY {order}", params, columns
 
 
 def rows(connection: Connection, *, stories_only: bool = False, since: datetime | None = None,
-         until: datetime | None = None, source_key: str | None = None) -> Iterator[dict]:
-    sql, params, columns = _query(stories_only, since, until, source_key)
+         until: datetime | None = None, source_key: str | None = None, countries: list[str] | None = None,
+         organisations: list[str] | None = None) -> Iterator[dict]:
+    """The rows of v_articles (v_stories with ``stories_only``) in publication order; ``countries`` /
+    ``organisations``: only those that name one of them (a story: any of its articles)."""
+    sql, params, columns = _query(stories_only, since, until, source_key, countries, organisations)
     if connection.dialect.name == "sqlite":
         params = {k: (v.astimezone(UTC).replace(tzinfo=None) if isinstance(v, datetime) else v) for k, v in params.items()}
     result = connection.execution_options(stream_results=True, yield_per=BATCH).execute(text(sql), params)

@@ -164,6 +164,43 @@ class Article(Base):
     )
 
 
+class ArticleCountry(Base):
+    """A country an article names (pipelines/tagging): how often, and whether it is the one the
+    article is mainly about. Written with the article, replaced with each new version of it."""
+
+    __tablename__ = "article_countries"
+    __table_args__ = (
+        CheckConstraint("length(country) = 2 AND country = upper(country)", name="country"),
+        CheckConstraint("mentions > 0", name="mentions"),
+        # Filters by country (`--country`, GET /articles?tagged_country=) read this index.
+        Index("ix_article_countries_country_article_id", "country", "article_id"),
+        # An article has at most one main country.
+        Index("uq_article_countries_primary_article_id", "article_id", unique=True,
+              sqlite_where=text("is_primary"), postgresql_where=text("is_primary")),
+    )
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True,
+                                            autoincrement=False)
+    country: Mapped[str] = mapped_column(String(2), primary_key=True)
+    mentions: Mapped[int] = mapped_column(Integer)
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ArticleOrganisation(Base):
+    """An international organisation an article names (one of pipelines.tagging.ORGANISATIONS)."""
+
+    __tablename__ = "article_organisations"
+    __table_args__ = (
+        CheckConstraint("mentions > 0", name="mentions"),
+        Index("ix_article_organisations_organisation_article_id", "organisation", "article_id"),
+    )
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True,
+                                            autoincrement=False)
+    organisation: Mapped[str] = mapped_column(String(32), primary_key=True)
+    mentions: Mapped[int] = mapped_column(Integer)
+
+
 class ArticleUrl(Base):
     """Every URL that led to an article: fetched, canonical, AMP, tracking variants, aliases."""
 

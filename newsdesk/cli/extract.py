@@ -77,6 +77,9 @@ def _print_human(record: dict) -> None:
     for key in ("title", "canonical_url", "authors", "published_at", "updated_at", "language", "section",
                 "dateline", "description", "word_count", "encoding"):
         typer.echo(f"{key:>13}: {record.get(key)}")
+    for key in ("countries", "organisations"):
+        typer.echo(f"{key:>13}: {', '.join(f'{name} {count}' for name, count in record[key].items()) or '-'}")
+    typer.echo(f"{'primary':>13}: {record['primary_country'] or '-'}")
     typer.echo("")
     typer.echo(record["text"])
     typer.echo("")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -17,6 +18,31 @@ from storage import migrate
 from storage.db import get_engine, session_factory
 from storage.search import search as run_search
 
+_COUNTRY_CODE = re.compile(r"^[A-Za-z]{2}$")
+
+
+# Shared by search and export (defined once).
+COUNTRY_OPTION = typer.Option(None, "--country", metavar="CC",
+                              help="Only articles that name this country (ISO 3166-1 alpha-2: KG, SD); "
+                                   "repeat for any of several.")
+ORGANISATION_OPTION = typer.Option(None, "--organisation", metavar="KEY",
+                                   help="Only articles that name this organisation (SCO, AU, UNSC, ...); "
+                                        "repeat for any of several.")
+
+
+def tag_filters(countries: list[str] | None, organisations: list[str] | None) -> dict:
+    """The --country / --organisation values, checked and upper-cased; a bad one stops the command in one line."""
+    from pipelines.tagging import ORGANISATIONS
+
+    for code in countries or ():
+        if not _COUNTRY_CODE.match(code):
+            raise UserError(f"--country {code!r}: use a two-letter ISO 3166-1 code, e.g. KG for Kyrgyzstan")
+    for key in organisations or ():
+        if key.upper() not in ORGANISATIONS:
+            raise UserError(f"--organisation {key!r}: not an organisation key; use one of {', '.join(ORGANISATIONS)}")
+    return {"countries": [c.upper() for c in countries or ()] or None,
+            "organisations": [o.upper() for o in organisations or ()] or None}
+
 
 @app.command("search")
 def search(
@@ -25,15 +51,22 @@ def search(
     source: str = typer.Option(None, "--source", help="Only this source key."),
     stories: bool = typer.Option(False, "--stories", help="One line per story (its best-matching article)."),
     limit: int = typer.Option(20, "--limit", min=1, max=1000, help="How many results."),
+    country: list[str] = COUNTRY_OPTION,
+    organisation: list[str] = ORGANISATION_OPTION,
 ) -> None:
     """Full-text search over titles and bodies, best matches first.
 
-    Example: `newsdesk search "SCO summit" --since 7d --stories`
+    --country and --organisation keep the articles that name them (the tags, README "Country tags");
+    both given, an article must name one of each.
+
+    Example: `newsdesk search "border talks" --since 7d --stories --country KG --organisation SCO`
     """
+    tags = tag_filters(country, organisation)
     engine = get_engine(readonly=True)
     migrate.ensure_current(engine)
     with session_factory(engine)() as session:
-        hits = run_search(session, query, since=parse_since(since), source_key=source, limit=limit, stories=stories)
+        hits = run_search(session, query, since=parse_since(since), source_key=source, limit=limit, stories=stories,
+                          **tags)
     if not hits:
         typer.echo("no match")
         return
@@ -57,23 +90,28 @@ def export(
     stories_only: bool = typer.Option(False, "--stories-only", help="Export v_stories instead of v_articles."),
     output_format: str = typer.Option("jsonl", "--format", help="jsonl or csv."),
     output: Path = typer.Option(None, "-o", "--output", help="File to write (default: standard output).", dir_okay=False),
+    country: list[str] = COUNTRY_OPTION,
+    organisation: list[str] = ORGANISATION_OPTION,
 ) -> None:
     """Stream articles (or stories) as JSON lines or CSV, in constant memory.
 
     Columns are those of the views v_articles / v_stories, in their order; times are ISO-8601 UTC
-    ("2026-11-27T09:30:00Z"); control characters in the data are escaped.
+    ("2026-11-27T09:30:00Z"); control characters in the data are escaped. --country and
+    --organisation keep the articles that name them (with --stories-only, the stories any of whose
+    articles name them).
 
     Example: `newsdesk export --since 2026-11-01 --until 2026-12-01 --format csv -o november.csv`
     """
     if output_format not in ("jsonl", "csv"):
         raise UserError(f"--format {output_format!r}: use jsonl or csv")
+    tags = tag_filters(country, organisation)
     engine = get_engine(readonly=True)
     migrate.ensure_current(engine)
     columns = exporter.STORY_COLUMNS if stories_only else exporter.ARTICLE_COLUMNS
     target = open(output, "w", encoding="utf-8", newline="") if output else nullcontext(sys.stdout)  # noqa: SIM115
     with engine.connect() as connection, target as out:
         records = exporter.rows(connection, stories_only=stories_only, since=parse_since(since),
-                                until=parse_since(until), source_key=source)
+                                until=parse_since(until), source_key=source, **tags)
         count = (exporter.write_jsonl(records, out) if output_format == "jsonl"
                  else exporter.write_csv(records, out, columns))
     err_console.print(f"exported {count} {'stories' if stories_only else 'articles'}"

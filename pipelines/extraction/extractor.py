@@ -30,6 +30,7 @@ from pipelines.extraction.dates import choose_dates
 from pipelines.extraction.decoding import check_html, decode_html
 from pipelines.extraction.language import detect_language, primary_language
 from pipelines.extraction.metadata import PageMetadata, parse_tree, read_metadata
+from pipelines.extraction.tags import with_tags
 
 # Same results, about 45% less of trafilatura's time on our benchmark pages (see the module).
 install_trafilatura_speedups()
@@ -109,8 +110,11 @@ def _looks_like_listing(tree, meta: PageMetadata) -> str | None:
 
 def extract_page(body: bytes | str, *, url: str | None = None, content_type: str | None = None,
                  hints: dict | None = None, min_text_chars: int = DEFAULT_MIN_TEXT_CHARS,
-                 now: datetime | None = None) -> ArticleData:
-    """Extract and clean one page. Raises Rejected(reason) for pages that are not stored."""
+                 now: datetime | None = None, publisher_country: str | None = None, tags: bool = True) -> ArticleData:
+    """Extract and clean one page. Raises Rejected(reason) for pages that are not stored.
+
+    `publisher_country` (the source's, ISO alpha-2) only helps the tagger decide ambiguous names;
+    `tags=False` leaves the country and organisation tags empty (benchmarks measure their cost)."""
     hints = hints or {}
     now = now or datetime.now(UTC)
     if isinstance(body, bytes):
@@ -160,7 +164,7 @@ def extract_page(body: bytes | str, *, url: str | None = None, content_type: str
 
     site_key = match_key(meta.site_name or "")
     section = meta.section or next((label for label in glued_labels if match_key(label) != site_key), None)
-    return ArticleData(
+    article = ArticleData(
         title=title,
         text=text,
         canonical_url=url or "",
@@ -178,6 +182,7 @@ def extract_page(body: bytes | str, *, url: str | None = None, content_type: str
         site_name=meta.site_name,
         encoding=encoding,
     )
+    return with_tags(article, publisher_country) if tags else article
 
 
 def extract_text(html: str, url: str | None = None) -> str | None:

@@ -28,6 +28,7 @@ class ExtractionJob:
     min_text_chars: int = 250
     params: SignatureParams = SignatureParams()
     now: datetime | None = None
+    publisher_country: str | None = None  # the source's country: helps the tagger with ambiguous names
 
 
 @dataclass
@@ -48,7 +49,7 @@ def run_job(job: ExtractionJob) -> ExtractionResult:
     from pipelines.extraction.extractor import extract_page
 
     extracted = extract_page(job.body, url=job.url, content_type=job.content_type, hints=job.hints,
-                             min_text_chars=job.min_text_chars, now=job.now)
+                             min_text_chars=job.min_text_chars, now=job.now, publisher_country=job.publisher_country)
     result = ExtractionResult(extracted, signature(extracted.text, job.params), extracted.word_count,
                               content_hash(extracted.text), gzip_body(job.body))
     _done += 1
@@ -74,6 +75,9 @@ def reset_library_caches() -> None:
 
 def warm_up() -> None:
     """Worker initializer: import the heavy modules once, before the first page arrives."""
+    from pipelines.tagging.gazetteer import load
+
+    load()  # the tagger's automaton (about 0.2 s): built while the spiders fetch their feeds
 
 
 def ready() -> list[str]:

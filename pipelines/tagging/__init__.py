@@ -8,12 +8,13 @@ mainly about, and which international organisations it names.
     tags.organisations    # {"SCO": 4}           keys of ORGANISATIONS -> mentions
 
 This package imports only the standard library and ahocorasick_rs (Aho-Corasick in Rust), so the extraction workers can
-call it as they are; it reads two files made by tools/build_gazetteer.py from the data packages
-(data/gazetteer.tsv, data/context.json) once per process.
+call it as they are; it reads the files made by tools/build_gazetteer.py from the data packages
+(data/gazetteer.tsv, data/gazetteer-ru-inflections.tsv, data/context.json) once per process. Where
+the data comes from and under which licence: data/SOURCES.md.
 
 What counts as a mention of a country
-- Its names (CLDR through Babel, ISO 3166 names through pycountry, short names such as US, UK,
-  DPRK), adjectives and demonyms (curated: data/demonyms.yaml) in en, fr, de, es, it, pt, nl, ru,
+- Its names (CLDR through Babel; curated short, official and other names such as US, UK, DPRK,
+  Белоруссия, 臺灣), adjectives and demonyms (curated: data/demonyms.yaml) in en, fr, de, es, it, pt, nl, ru,
   tr, ar, zh, ja (names also in uk and pl), with their inflected
   forms: Russian cases (pymorphy3), German genitives and adjective endings, Romance gender and
   number, Turkish suffixes after the apostrophe (Rusya'nın), Arabic clitics (والصين, بروسيا).

@@ -67,7 +67,7 @@ def test_filters_by_source_language_country_dates_story_and_words(client):
     everything = {a["id"]: a for a in walk(client, "/articles")}
     assert ids(source="quotidien") == [i for i, a in everything.items() if a["source_key"] == "quotidien"]
     assert ids(language="FR") == [i for i, a in everything.items() if a["language"] == "fr"]
-    assert ids(country="pk") == [i for i, a in everything.items() if a["source_key"] == "herald"]
+    assert ids(source_country="pk") == [i for i, a in everything.items() if a["source_key"] == "herald"]
     assert set(ids(source=["wire", "herald"])) == {i for i, a in everything.items() if a["source_key"] != "quotidien"}
     since = ids(since="2026-11-03", until="2026-11-05T00:00:00+00:00")
     assert since and all("2026-11-03" <= everything[i]["published_at"][:10] < "2026-11-05" for i in since)

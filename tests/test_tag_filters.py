@@ -1,5 +1,5 @@
 """Reading by tags: `newsdesk search` / `newsdesk export` --country / --organisation (the real
-commands), GET /articles?tagged_country=&organisation= page by page, the tags of GET /articles/{id},
+commands), GET /articles?country=&organisation= page by page, the tags of GET /articles/{id},
 and `newsdesk reprocess` retagging. SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -136,20 +136,20 @@ def test_the_api_filters_articles_by_tags_page_by_page(client, newsroom, engine)
         with engine.connect() as connection:
             return sorted(row["id"] for row in export.rows(connection, **filters))
 
-    for params, filters in [({"tagged_country": "KG"}, {"countries": ["KG"]}),
-                            ({"tagged_country": ["kg", "SD"]}, {"countries": ["KG", "SD"]}),
+    for params, filters in [({"country": "KG"}, {"countries": ["KG"]}),
+                            ({"country": ["kg", "SD"]}, {"countries": ["KG", "SD"]}),
                             ({"organisation": "sco"}, {"organisations": ["SCO"]}),
-                            ({"organisation": ["NATO", "AU"], "tagged_country": "RU"},
+                            ({"organisation": ["NATO", "AU"], "country": "RU"},
                              {"organisations": ["NATO", "AU"], "countries": ["RU"]})]:
         expected = exported(**filters)
         assert expected  # every filter here matches something
         # One article a page: the cursor walk returns each match once, in order, and nothing else.
         assert walk(client, limit=1, **params) == expected
         assert walk(client, limit=1, order="desc", **params) == expected[::-1]
-    assert walk(client, tagged_country="KG", organisation="AU") == []
+    assert walk(client, country="KG", organisation="AU") == []
     # The source's country is another filter (`country`), unchanged: the French daily's article.
-    assert walk(client, country="FR") == [newsroom["nato_fr"]]
-    lines = client.get("/articles", params={"tagged_country": "TJ"}, headers={"Accept": "application/x-ndjson"})
+    assert walk(client, source_country="FR") == [newsroom["nato_fr"]]
+    lines = client.get("/articles", params={"country": "TJ"}, headers={"Accept": "application/x-ndjson"})
     assert sorted(json.loads(line)["id"] for line in lines.text.splitlines()) == sorted(
         [newsroom["kyrgyz"], newsroom["kyrgyz_copy"]])
 
@@ -158,8 +158,8 @@ def test_the_api_refuses_an_unknown_organisation_or_a_malformed_country(client):
     unknown = client.get("/articles", params={"organisation": "SHANGHAI"})
     assert unknown.status_code == 400
     assert unknown.json()["error"] == "invalid_parameter" and "SCO" in unknown.json()["message"]
-    malformed = client.get("/articles", params={"tagged_country": "KGZ"})
-    assert malformed.status_code == 400 and "tagged_country" in malformed.json()["message"]
+    malformed = client.get("/articles", params={"country": "KGZ"})
+    assert malformed.status_code == 400 and "country" in malformed.json()["message"]
 
 
 def test_the_api_shows_an_articles_tags(client, newsroom):
@@ -171,7 +171,7 @@ def test_the_api_shows_an_articles_tags(client, newsroom):
     detail = schema["components"]["schemas"]["ArticleDetail"]["properties"]
     assert {"countries", "primary_country", "organisations"} <= detail.keys()
     parameters = {p["name"] for p in schema["paths"]["/articles"]["get"]["parameters"]}
-    assert {"tagged_country", "organisation", "country"} <= parameters
+    assert {"country", "organisation", "source_country"} <= parameters
 
 
 # --- reprocess ---------------------------------------------------------------------------------

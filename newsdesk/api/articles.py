@@ -66,7 +66,7 @@ def organisation_keys(values: list[str] | None) -> list[str] | None:
     return keys or None
 
 
-def article_filters(dialect: str, *, source, language, country, since, until, story, q, tagged_country=None,
+def article_filters(dialect: str, *, source, language, source_country, since, until, story, q, tagged_country=None,
                     organisation=None) -> tuple[list[str], dict]:
     filters, params = [], {}
     moment = "COALESCE(v.published_at, v.first_seen_at)"  # as `newsdesk export --since/--until`
@@ -76,9 +76,9 @@ def article_filters(dialect: str, *, source, language, country, since, until, st
     if language:
         filters.append("lower(v.language) IN :languages")
         params["languages"] = [value.lower() for value in language]
-    if country:
-        filters.append("v.source_key IN (SELECT key FROM sources WHERE upper(country) IN :countries)")
-        params["countries"] = [value.upper() for value in country]
+    if source_country:
+        filters.append("v.source_key IN (SELECT key FROM sources WHERE upper(country) IN :source_countries)")
+        params["source_countries"] = [value.upper() for value in source_country]
     if since is not None:
         filters.append(f"{moment} >= :since")
         params["since"] = time_param(dialect, since)
@@ -105,13 +105,14 @@ def list_articles(
     request: Request,
     source: list[SourceKey] | None = Query(None, description="Source key; repeat for several."),
     language: list[LanguageCode] | None = Query(None, description="Language code (`en`, `fr`); repeat for several."),
-    country: list[CountryCode] | None = Query(None, description="Source country (ISO 3166-1 alpha-2, or `INT`); repeat for several."),
-    tagged_country: list[TaggedCountry] | None = Query(
+    country: list[TaggedCountry] | None = Query(
         None, description="A country the article names (its tags, v_article_countries; ISO 3166-1 alpha-2, e.g. `KG`); "
-                          "repeat for any of several."),
+                          "repeat for any of several. The same as `newsdesk search/export --country`."),
+    source_country: list[CountryCode] | None = Query(
+        None, description="The publisher's country (sources.country: ISO 3166-1 alpha-2, or `INT`); repeat for several."),
     organisation: list[OrganisationKey] | None = Query(
         None, description="An international organisation the article names (`SCO`, `AU`, `UNSC`, ... the keys of "
-                          "v_article_organisations); repeat for any of several. With `tagged_country`, both must hold."),
+                          "v_article_organisations); repeat for any of several. With `country`, both must hold."),
     since: datetime | None = Query(None, description="Published at or after (ISO 8601; a date means its midnight UTC). "
                                                      "Articles without a publication time count by when they were first stored, as in `newsdesk export`."),
     until: datetime | None = Query(None, description="Published before (same rules as `since`)."),
@@ -125,8 +126,8 @@ def list_articles(
     Send `Accept: application/x-ndjson` for the whole result in one streamed response."""
     engine = request.app.state.engine
     dialect = engine.dialect.name
-    filters, params = article_filters(dialect, source=source, language=language, country=country, since=since,
-                                      until=until, story=story, q=q, tagged_country=tagged_country,
+    filters, params = article_filters(dialect, source=source, language=language, source_country=source_country,
+                                      since=since, until=until, story=story, q=q, tagged_country=country,
                                       organisation=organisation)
     if cursor is not None:
         position = cursors.decode(cursor, "articles", {"id": int, "o": str})

@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, union_all, updat
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core import sanitise
 from core.dates import utcnow
 from core.records import ArticleData, RawPageData
 from storage.models import Article, ArticleRevision, ArticleUrl, RawPage
@@ -106,6 +107,7 @@ _INSERT_RAW_PAGE = insert(RawPage.__table__)
 def insert_article_row(session: Session, data: ArticleData, *, source_id: int, run_id: int | None,
                        now: datetime) -> int:
     """Insert a new article with one statement (the crawl's hot path); returns its id."""
+    sanitise.fit_article(data)
     values = {
         "source_id": source_id, "canonical_url": data.canonical_url, "title": data.title,
         "authors": list(data.authors), "published_at": data.published_at, "updated_at": data.updated_at,
@@ -130,6 +132,7 @@ def insert_new_urls(session: Session, article_id: int, urls: dict[str, str], *, 
 def insert_article(session: Session, data: ArticleData, *, source_id: int, run_id: int | None,
                    now: datetime | None = None, **dedup) -> Article:
     now = now or utcnow()
+    sanitise.fit_article(data)
     article = Article(
         source_id=source_id,
         canonical_url=data.canonical_url,
@@ -159,6 +162,7 @@ def revise_article(session: Session, article: Article, data: ArticleData, *, run
                    now: datetime | None = None) -> ArticleWrite:
     """Store a re-fetched version: a revision row and an update if title or body changed."""
     now = now or utcnow()
+    sanitise.fit_article(data)
     article.last_seen_at = now
     if article.content_hash == data.content_hash and article.title == data.title:
         session.flush()
@@ -217,7 +221,7 @@ def store_raw_page(session: Session, article_id: int, page: RawPageData, *, run_
                    keep: int, new_article: bool = False) -> None:
     """Keep the fetched HTML (gzip) and drop this article's copies beyond the newest ``keep``."""
     session.execute(_INSERT_RAW_PAGE, {
-        "article_id": article_id, "url": page.url, "status": page.status, "headers": dict(page.headers),
+        "article_id": article_id, "url": page.url, "status": page.status, "headers": sanitise.headers(page.headers),
         "body_gzip": page.compressed(), "body_bytes": len(page.body), "context": dict(page.context),
         "fetched_at": page.fetched_at or utcnow(), "run_id": run_id,
     })

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import sanitise
 from core.dates import utcnow
 from core.records import ArticleData, RawPageData, Signature, SignatureParams
 from pipelines.dedup.exact import ExactDuplicatePass
@@ -82,6 +83,7 @@ class ArticleWriter:
     def write(self, session: Session, data: ArticleData, *, source_id: int, run_id: int | None,
               sig: Signature | None = None, raw: RawPageData | None = None) -> repo.ArticleWrite:
         """Decide and store one article in the caller's transaction; returns what happened."""
+        sanitise.fit_article(data)  # before the keys and hashes are taken from it
         sig = sig if sig is not None else self.signature_for(data.text)
         keys = band_keys(sig, self.dedup.params)
         urls = repo.article_urls_of(data)

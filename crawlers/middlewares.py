@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import ipaddress
 import logging
 import random
 import time
@@ -16,26 +15,12 @@ from scrapy.exceptions import IgnoreRequest, ResponseDataLossError
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from compat.scrapy import robots_internals_match
+from core.network import ALLOWED_SCHEMES, address_is_public
+from core.network import literal_ip as _literal_ip
 from core.settings import from_scrapy
 
 logger = logging.getLogger(__name__)
-
-ALLOWED_SCHEMES = ("http", "https")
-
-
-def address_is_public(address: str) -> bool:
-    """False for loopback, private, link-local (cloud metadata), shared, reserved and multicast."""
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
-
-
-def _literal_ip(host: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(host.strip("[]")))
-    except ValueError:
-        return None
+__all__ = ["ALLOWED_SCHEMES", "address_is_public"]  # judged in core/network.py, shared with `newsdesk extract`
 
 
 class PrivateNetworkGuardMiddleware:

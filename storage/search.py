@@ -14,9 +14,13 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from core.errors import UserError
 from storage.types import UTCDateTime
 
 _TERMS = re.compile(r'"([^"]+)"|(\w+)', re.UNICODE)
+# A query is a few words. PostgreSQL parses a tsquery recursively: 20,000 words failed with "stack
+# depth limit exceeded" and a traceback (issue 23).
+MAX_SEARCH_WORDS = 64
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,9 @@ def search(session: Session, query: str, *, since: datetime | None = None, sourc
            limit: int = 20, stories: bool = False) -> list[Hit]:
     """Ranked articles matching every word of ``query`` (best first); with ``stories``, the best
     article of each story only, with the story's member count."""
+    words = sum(len(re.findall(r"\w+", term)) for term in terms(query))
+    if words > MAX_SEARCH_WORDS:
+        raise UserError(f"a search of {words} words: at most {MAX_SEARCH_WORDS} are searched; use fewer, rarer words")
     dialect = session.get_bind().dialect.name
     filters, params = [], {"limit": limit}
     if since is not None:

@@ -43,6 +43,7 @@ _BODY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _LINE_BREAKS = re.compile(r"[\t\n\r\u2028\u2029]+")
 _LINE_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _SPACES = re.compile(r" {2,}")
+_URL_REMOVED = dict.fromkeys(map(ord, "\t\n\r"), None)
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$")
 
 
@@ -94,7 +95,9 @@ def url(value: Any, base: str | None = None) -> str | None:
     never cut (a cut URL is a wrong URL)."""
     if not isinstance(value, str):
         return None
-    text = value.strip().replace(" ", "%20")  # an unencoded space is common in image URLs
+    # As browsers read a URL (WHATWG): tabs and line breaks inside are removed; an unencoded space,
+    # common in image URLs, is encoded.
+    text = value.strip().translate(_URL_REMOVED).replace(" ", "%20")
     if not text or len(text) > URL_MAX or _LINE_CONTROL.search(text) or any(c.isspace() for c in text):
         return None
     if base:

@@ -159,3 +159,23 @@ def test_a_megabyte_title_is_capped_in_the_article_and_its_story(engine):
     with Session(engine) as session:
         assert len(session.get(Story, article.story_id).title) <= sanitise.TITLE_MAX
     assert_fits(article)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("https://img.example/a b.jpg", "https://img.example/a%20b.jpg"),
+    ("https://img.example/a\n/b.jpg", "https://img.example/a/b.jpg"),  # as a browser reads it
+    ("/images/a.jpg", "/images/a.jpg"),
+    ("javascript:alert(1)", None), ("data:image/png;base64,AAAA", None),
+    ("https://img.example/\x1b[2J.jpg", None), ("https://img.example/" + "a" * 2100, None),
+    (["https://img.example/a.jpg"], None), (5, None),
+])
+def test_a_url_field_is_an_http_url_as_written_or_nothing(value, expected):
+    assert sanitise.url(value) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("  Talks \t resume\r\nin Geneva ", "Talks resume in Geneva"), ("\x1b[2J\x07Mallory", "[2JMallory"),
+    ("A\u009bB\x7fC", "ABC"), ("\ud800x", "x"), (5, "5"), (True, None), (None, None), ([1], None), ("\x00", None),
+])
+def test_a_one_line_field_keeps_its_text_and_loses_control_characters(value, expected):
+    assert sanitise.line(value, 100) == expected

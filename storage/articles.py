@@ -98,6 +98,31 @@ def set_url_kind(session: Session, article_id: int, url: str, kind: str) -> None
     session.flush()
 
 
+def claimed_url_home(session: Session, article_id: int, url: str) -> str | None:
+    """Where an article lives by its own fetch, when it holds ``url`` as its canonical URL only
+    because its page claimed it (`rel=canonical`): the canonical form of a URL it was fetched
+    from that is not ``url``. None when the article was fetched at ``url`` itself (or a variant)."""
+    from core.urls import canonical_url
+
+    article = session.get(Article, article_id)
+    if article is None or article.canonical_url != url:
+        return None
+    fetched = session.scalars(select(ArticleUrl.url).where(ArticleUrl.article_id == article_id,
+                                                           ArticleUrl.kind == "fetched")).all()
+    if any(canonical_url(u) == url for u in fetched):
+        return None
+    homes = sorted(canonical_url(u) for u in fetched)
+    return homes[0] if homes else None
+
+
+def move_article(session: Session, article_id: int, home: str, release: list[str]) -> None:
+    """Give the article ``home`` as its canonical URL and let go of the URLs in ``release`` (another
+    page is about to take them)."""
+    session.execute(delete(ArticleUrl).where(ArticleUrl.article_id == article_id, ArticleUrl.url.in_(release)))
+    session.execute(update(Article).where(Article.id == article_id).values(canonical_url=home))
+    set_url_kind(session, article_id, home, "canonical")
+
+
 # Statements built once: their compiled form is cached, the hot path only binds values.
 _INSERT_ARTICLE = insert(Article.__table__).returning(Article.__table__.c.id)
 _INSERT_URL = insert(ArticleUrl.__table__)

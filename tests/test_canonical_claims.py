@@ -83,3 +83,18 @@ def test_a_canonical_claim_of_the_same_source_with_similar_content_is_a_revision
                   canonical="https://news.example/world/2026/talks", title="Talks resume, update")
     assert again.article_id == first.article_id and again.outcome == "updated"
     assert counts(engine) == (1, 1)
+
+
+def test_a_claimant_stored_first_moves_to_its_own_url_when_the_real_page_comes(engine, sources):
+    """The other order: a page of another source claims a URL nothing is stored at yet, and takes
+    it; when the page at that URL is fetched, it gets its URL and the claimant moves to its own."""
+    real = "https://news.example/world/2026/talks"
+    claimant = store(engine, sources["copycat"], "https://blogs.news.example/copycat/talks", story(30),
+                     canonical=real, title="The copy")
+    original = store(engine, sources["daily"], real, story(31), canonical=real, title="Talks resume")
+    assert original.article_id != claimant.article_id and original.outcome == "new"
+    assert counts(engine) == (2, 0)
+    with Session(engine) as session:
+        moved, kept = session.get(Article, claimant.article_id), session.get(Article, original.article_id)
+        assert (moved.canonical_url, moved.title) == ("https://blogs.news.example/copycat/talks", "The copy")
+        assert (kept.canonical_url, kept.title, kept.source_id) == (real, "Talks resume", sources["daily"])

@@ -122,6 +122,15 @@ class ArticleWriter:
         own = canonical_url(data.fetched_url) if data.fetched_url else data.canonical_url
         claimed = data.canonical_url if data.canonical_url != own else None
         known = repo.find_article_id_by_urls(session, {u for u in urls if u != claimed})
+        if known is not None and claimed is None:
+            # The page at its own URL, which an article stored earlier took by claiming it: that
+            # article keeps it only if it is this page's (same source, similar content); otherwise
+            # it moves to the URL it was fetched from, and this page takes its own URL.
+            home = repo.claimed_url_home(session, known, own)
+            if home is not None and not self._claim_holds(session, known, sig, data.content_hash, source_id):
+                repo.move_article(session, known, home, release=list(urls))
+                self.stats.inc_value("newsdesk/urls/canonical_claim_refused")
+                return None, urls
         if known is not None or claimed is None:
             return known, urls
         known = repo.find_article_id_by_urls(session, {claimed})

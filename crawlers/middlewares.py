@@ -15,11 +15,14 @@ from scrapy.exceptions import IgnoreRequest, ResponseDataLossError
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from compat.scrapy import robots_internals_match
+from compat.twisted import install as install_excess_body_check
 from core.network import ALLOWED_SCHEMES, address_is_public
 from core.network import literal_ip as _literal_ip
 from core.settings import from_scrapy
 
 logger = logging.getLogger(__name__)
+# Every downloader of a crawl loads this module: a body longer than its Content-Length is data loss.
+install_excess_body_check()
 __all__ = ["ALLOWED_SCHEMES", "address_is_public"]  # judged in core/network.py, shared with `newsdesk extract`
 
 

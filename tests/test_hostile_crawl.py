@@ -121,6 +121,17 @@ def crawled(tmp_path_factory, postgres_database) -> Crawled:
                                                                headers={"ETag": '"feed\x00"', "Last-Modified": "Mon, 07 Dec 2026 08:00:00 GMT"}))
         entries.append(source_entry("nul_headers", feeds=[nul_feed]))
 
+        # A Content-Length 300 bytes short of the body sent (in one write, then the connection closes).
+        short = page("/short_length/article").encode()
+
+        async def short_length(hit: Hit, reply: Reply) -> None:
+            await reply.head(200, {"Content-Type": "text/html; charset=utf-8"}, length=len(short) - 300)
+            await reply.send(short)
+
+        good["short_length"] = [site.article("/short_length/good")]
+        entries.append(source_entry("short_length", feeds=[site.feed("/short_length/feed.xml", [
+            site.route("/short_length/article", short_length), *good["short_length"]])]))
+
         peak_before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         result = crawl_sources(tmp, postgres_database, entries, timeout=180)
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -175,6 +186,13 @@ def test_nul_bytes_in_headers_lose_no_article_and_no_feed_validator(crawled):
     feed_validator = next(v for v in validators if v.url.endswith("/nul_headers/feed.xml"))
     assert feed_validator.etag is None  # an ETag with a NUL is no validator: dropped, not mangled
     assert feed_validator.last_modified == "Mon, 07 Dec 2026 08:00:00 GMT"
+
+
+def test_a_body_longer_than_its_content_length_is_data_loss_never_a_stored_page(crawled):
+    stored = crawled.crawl.stored("short_length")
+    assert set(stored) == {crawled.good["short_length"][0]}  # the good article only, never the cut one
+    assert crawled.site.count("/short_length/article") == 3  # retried like any data loss, then given up
+    assert crawled.crawl.counted("short_length")["newsdesk/errors/download_ResponseDataLossError"] == 1
 
 
 def test_a_crawl_past_its_memory_ceiling_stops_and_fails_its_run(tmp_path: Path, sqlite_url):

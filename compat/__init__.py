@@ -2,7 +2,8 @@
 
 compat/trafilatura.py (faster XPath, C-level element classes, the tree hand-over), compat/scrapy.py
 (the robots.txt middleware's internals, waking an idle engine, Scrapy's refusal messages),
-compat/scrapy_redis.py (decoding a queued request) and compat/apscheduler.py (no pass over due
+compat/scrapy_redis.py (decoding a queued request), compat/twisted.py (a body longer than its
+Content-Length is data loss) and compat/apscheduler.py (no pass over due
 jobs after shutdown; a job-store client that cannot run jobs). Each patch or internal use is checked against
 what it expects before it is used: it applies, or it is skipped with a logged and counted reason
 (`skipped()`; `newsdesk config` lists them, and a run's stats count them), never an import-time

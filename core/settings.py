@@ -86,6 +86,8 @@ class Settings(BaseSettings):
     recheck_window_days: float = Field(default=2, ge=0, description="... and only while it is younger than this.")
     allow_private_networks: bool = Field(default=False, description="Allow fetching loopback/private addresses (tests, demo).")
     crawl_timeout_minutes: float = Field(default=120, gt=0, description="A crawl running longer is stopped and marked `timeout`.")
+    max_requests_per_source: int = Field(default=5000, ge=1, description="Article requests one source may make in one run (feeds, sitemaps and sections together).")
+    memory_limit_mb: int = Field(default=1536, ge=0, description="A crawl process growing past this (resident, MB) stops its crawls (`failed`, memusage_exceeded); 0 = no ceiling.")
 
     # --- extraction ----------------------------------------------------------------------------
     min_text_chars: int = Field(default=250, ge=1, description="Shorter bodies are dropped as `too_short`.")

@@ -25,6 +25,10 @@ def derived_scrapy_settings(settings: Settings) -> dict[str, object]:
         "DOWNLOAD_WARNSIZE": settings.max_page_bytes // 2,
         "RETRY_TIMES": settings.retry_times,
         "CLOSESPIDER_TIMEOUT": int(settings.crawl_timeout_minutes * 60),
+        # Scrapy's MemoryUsage extension: the process's resident memory, checked every few seconds.
+        "MEMUSAGE_ENABLED": settings.memory_limit_mb > 0,
+        "MEMUSAGE_LIMIT_MB": settings.memory_limit_mb,
+        "MEMUSAGE_WARNING_MB": settings.memory_limit_mb * 3 // 4,
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from core import sanitise
 from core.dates import utcnow
 from storage.db import insert_missing
 from storage.models import FeedValidator
@@ -31,14 +32,11 @@ class FeedValidators:
         return headers
 
     def remember(self, response) -> None:
-        etag = response.headers.get(b"ETag")
-        last_modified = response.headers.get(b"Last-Modified")
+        etag = _validator(response.headers.get(b"ETag"), sanitise.ETAG_MAX)
+        last_modified = _validator(response.headers.get(b"Last-Modified"), sanitise.LAST_MODIFIED_MAX)
         if etag or last_modified:
             url = response.request.url if response.request else response.url
-            self.pending[url] = (
-                etag.decode("latin-1") if etag else None,
-                last_modified.decode("latin-1") if last_modified else None,
-            )
+            self.pending[url] = (etag, last_modified)
 
     def save(self) -> int:
         if not self.pending:
@@ -53,3 +51,14 @@ class FeedValidators:
         saved = len(self.pending)
         self.pending.clear()
         return saved
+
+
+def _validator(raw: bytes | None, max_chars: int) -> str | None:
+    """A validator worth sending back: one with a control character (a NUL lost every feed's
+    validators at the run's end, issue 23) or longer than its column is no validator at all."""
+    if not raw:
+        return None
+    value = raw.decode("latin-1").strip()
+    if not value or sanitise.header_value(value, max_chars) != value:
+        return None
+    return value

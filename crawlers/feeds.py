@@ -15,6 +15,8 @@ from urllib.parse import urljoin
 import feedparser
 from parsel import Selector
 
+from core.dates import plausible, utcnow
+
 # "<!ENTITY" as the bytes of every encoding an XML parser detects by itself: a UTF-16 sitemap
 # declaring entities was parsed when only the ASCII form was looked for (tests/test_faults_content.py).
 _ENTITY_DECLARATION = re.compile(
@@ -56,9 +58,13 @@ def _entry_time(entry, *keys: str) -> datetime | None:
         parsed = dict.get(entry, key)
         if parsed:
             try:
-                return datetime(*parsed[:6], tzinfo=UTC)
+                moment = datetime(*parsed[:6], tzinfo=UTC)
             except (TypeError, ValueError):
                 continue
+            # A placeholder (1970, 0001) or a date from the future is no date: the same rule as a
+            # page's own dates (core/dates.py). Trusted, a 1970 pubDate made a fresh article
+            # `too_old` without fetching it (issue 23).
+            return plausible(moment, utcnow())
     return None
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import ipaddress
 import logging
 import random
 import time
@@ -16,26 +15,15 @@ from scrapy.exceptions import IgnoreRequest, ResponseDataLossError
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from compat.scrapy import robots_internals_match
+from compat.twisted import install as install_excess_body_check
+from core.network import ALLOWED_SCHEMES, address_is_public
+from core.network import literal_ip as _literal_ip
 from core.settings import from_scrapy
 
 logger = logging.getLogger(__name__)
-
-ALLOWED_SCHEMES = ("http", "https")
-
-
-def address_is_public(address: str) -> bool:
-    """False for loopback, private, link-local (cloud metadata), shared, reserved and multicast."""
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
-
-
-def _literal_ip(host: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(host.strip("[]")))
-    except ValueError:
-        return None
+# Every downloader of a crawl loads this module: a body longer than its Content-Length is data loss.
+install_excess_body_check()
+__all__ = ["ALLOWED_SCHEMES", "address_is_public"]  # judged in core/network.py, shared with `newsdesk extract`
 
 
 class PrivateNetworkGuardMiddleware:
@@ -154,11 +142,11 @@ def _cut_short(response) -> bool:
 
 def _retry_after_seconds(value: str) -> float | None:
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²".isdigit() is true too, and float("²") raises (issue 23)
         return float(value)
     try:
         moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     return max(0.0, moment.timestamp() - time.time())
 

@@ -55,6 +55,7 @@ class DiscoveryState:
     known_unchanged: set[str] = field(default_factory=set)
     variants: dict[str, set[str]] = field(default_factory=dict)  # every URL met for one article
     hints: dict[str, dict] = field(default_factory=dict)          # what listings said about it
+    sitemaps: int = 0                                             # sitemap fetches made (crawlers/sitemap_spider.py)
 
 
 class NewsSpider(scrapy.Spider):
@@ -71,6 +72,7 @@ class NewsSpider(scrapy.Spider):
             recheck_window=timedelta(days=settings.recheck_window_days),
         )
         spider.max_age = max_age(spider.source, settings)
+        spider.max_requests = settings.max_requests_per_source
         spider.allow = [re.compile(p) for p in spider.source.allow]
         spider.deny = [re.compile(p) for p in spider.source.deny]
         spider.passes: dict[tuple, DiscoveryState] = {}
@@ -142,6 +144,9 @@ class NewsSpider(scrapy.Spider):
                 self._complete_hints(state, key, candidate)
                 continue
             fresh[key] = candidate
+        if fresh and len(state.requested) >= self.max_requests:
+            self.count("skipped/run_bound", len(fresh))  # before looking them up: the bound is reached
+            return
         to_fetch, known, rejected = self.known_urls.split(list(fresh.values()), now, keys=list(fresh))
         self.count("skipped/rejected_before", len(rejected))
         state.known_unchanged.update(key_of[c.url] for c in rejected)
@@ -151,6 +156,12 @@ class NewsSpider(scrapy.Spider):
                 state.known_unchanged.add(key)
                 self.count("skipped/known")
         for candidate in to_fetch:
+            if len(state.requested) >= self.max_requests:
+                # A source that lists more than a night's news (a hostile or runaway sitemap, an
+                # archive dump) is cut here: requests queued are memory, and 175,000 of them grew a
+                # crawl to 864 MB (issue 23). Listings come newest first, so the news is kept.
+                self.count("skipped/run_bound")
+                continue
             key = key_of[candidate.url]
             state.requested.add(key)
             hints = state.hints[key] = {"title": candidate.title, "via": candidate.via,

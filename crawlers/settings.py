@@ -38,6 +38,7 @@ AUTOTHROTTLE_MAX_DELAY = 30
 DNS_TIMEOUT = 20
 # Decompressed size is capped by DOWNLOAD_MAXSIZE too (Scrapy's HttpCompressionMiddleware).
 REDIRECT_MAX_TIMES = 10
+MEMUSAGE_CHECK_INTERVAL_SECONDS = 2.0  # Scrapy's 60 s let a hostile sitemap grow the process for a minute
 COOKIES_ENABLED = False  # news pages need none, and cookies only make crawls less repeatable
 TELNETCONSOLE_ENABLED = False
 # Scrapy 2.19's remote control: an HTTP server per crawler that runs code sent to it (with a token

@@ -11,12 +11,16 @@ from crawlers.news_spider import NewsSpider
 from crawlers.sitemaps import SitemapTooLarge, parse_sitemap
 
 MAX_CHILD_SITEMAPS = 20  # an index of a site's whole archive: the newest 20 are the news
+MAX_SITEMAP_DEPTH = 2    # an index of indexes, at most: deeper is not a news sitemap
+MAX_SITEMAPS_PER_RUN = 50  # sitemap fetches of one source in one run, whatever indexes list
 
 
 class NewsSitemapSpider(NewsSpider):
     def discovery_requests(self):
         yield from super().discovery_requests()
+        state = self.state()
         for url in self.source.sitemaps:
+            state.sitemaps += 1
             yield self.sitemap_request(url)
 
     def sitemap_request(self, url: str, depth: int = 0) -> scrapy.Request:
@@ -39,9 +43,16 @@ class NewsSitemapSpider(NewsSpider):
         if sitemap.total > len(sitemap.entries):
             self.count("skipped/sitemap_bound", sitemap.total - len(sitemap.entries))
         if sitemap.kind == "sitemapindex":
-            if depth >= 2:
+            if depth >= MAX_SITEMAP_DEPTH:
+                self.count("skipped/sitemap_depth")
                 return  # indexes of indexes of indexes: not a news sitemap
+            state = self.state(response)
             for child in sitemap.entries[:MAX_CHILD_SITEMAPS]:
+                if state.sitemaps >= MAX_SITEMAPS_PER_RUN:
+                    # 20 children of 20 children of 5,000 URLs each allowed 2 million requests.
+                    self.count("skipped/sitemap_run_bound")
+                    continue
+                state.sitemaps += 1
                 yield self.sitemap_request(response.urljoin(child.url), depth + 1)
         elif sitemap.kind == "urlset":
             for request in self.article_requests(sitemap.entries, response):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from core.dates import parse_datetime
+from core.dates import parse_datetime, plausible, utcnow
 from crawlers.feeds import Candidate, refuse_entities
 
 MAX_SITEMAP_URLS = 5000
@@ -71,6 +71,7 @@ def parse_sitemap(body: bytes, *, max_urls: int = MAX_SITEMAP_URLS) -> Sitemap:
     item_tag = "url" if kind == "urlset" else "sitemap"
     entries: list[Candidate] = []
     total = 0
+    now = utcnow()
     for element in root:
         if _local(element.tag) != item_tag:
             continue
@@ -83,8 +84,9 @@ def parse_sitemap(body: bytes, *, max_urls: int = MAX_SITEMAP_URLS) -> Sitemap:
         entries.append(Candidate(
             url=loc,
             title=_child_text(element, "title"),
-            published=parse_datetime(news_date),
-            updated=parse_datetime(lastmod),
+            # Placeholders (0001, 1970) and future dates are no dates, as on pages (core/dates.py).
+            published=plausible(parse_datetime(news_date), now),
+            updated=plausible(parse_datetime(lastmod), now),
             via="sitemap",
         ))
     # Newest first, so that the bound keeps what matters to a news crawl.

@@ -143,6 +143,8 @@ def load_sources(path: Path) -> list[SourceSpec]:
     """Read and validate a sources file; raise UserError with one line on any problem."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except RecursionError:  # PyYAML composes nested collections recursively
+        raise UserError(f"{path}: nested too deeply to be a sources file") from None
     except FileNotFoundError:
         raise UserError(f"{path}: sources file not found (set NEWSDESK_SOURCES or pass --sources)") from None
     except (OSError, UnicodeDecodeError) as exc:

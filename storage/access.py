@@ -36,6 +36,11 @@ def grant_reader(connection: Connection, role: str, *, tables: bool = False, pas
     connection.exec_driver_sql(f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"')
     connection.exec_driver_sql(f'GRANT USAGE ON SCHEMA public TO "{role}"')
     connection.exec_driver_sql(f'REVOKE CREATE ON SCHEMA public FROM "{role}"')
+    # Temporary tables are writable by whoever may create them, and every role may by default
+    # (PUBLIC has TEMPORARY on each database): a reader that turned read-only off wrote temp tables
+    # (issue 23). Taken from PUBLIC on this database; its owner keeps it, other roles need a grant.
+    connection.exec_driver_sql(f'REVOKE TEMPORARY ON DATABASE "{database}" FROM PUBLIC')
+    connection.exec_driver_sql(f'REVOKE TEMPORARY ON DATABASE "{database}" FROM "{role}"')
     views = sorted(connection.execute(text(
         "SELECT table_name FROM information_schema.views WHERE table_schema = 'public' AND table_name LIKE 'v\\_%'"
     )).scalars())

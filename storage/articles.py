@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, union_all, updat
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core import sanitise
 from core.dates import utcnow
 from core.records import ArticleData, RawPageData
 from storage import tags
@@ -98,6 +99,31 @@ def set_url_kind(session: Session, article_id: int, url: str, kind: str) -> None
     session.flush()
 
 
+def claimed_url_home(session: Session, article_id: int, url: str) -> str | None:
+    """Where an article lives by its own fetch, when it holds ``url`` as its canonical URL only
+    because its page claimed it (`rel=canonical`): the canonical form of a URL it was fetched
+    from that is not ``url``. None when the article was fetched at ``url`` itself (or a variant)."""
+    from core.urls import canonical_url
+
+    article = session.get(Article, article_id)
+    if article is None or article.canonical_url != url:
+        return None
+    fetched = session.scalars(select(ArticleUrl.url).where(ArticleUrl.article_id == article_id,
+                                                           ArticleUrl.kind == "fetched")).all()
+    if any(canonical_url(u) == url for u in fetched):
+        return None
+    homes = sorted(canonical_url(u) for u in fetched)
+    return homes[0] if homes else None
+
+
+def move_article(session: Session, article_id: int, home: str, release: list[str]) -> None:
+    """Give the article ``home`` as its canonical URL and let go of the URLs in ``release`` (another
+    page is about to take them)."""
+    session.execute(delete(ArticleUrl).where(ArticleUrl.article_id == article_id, ArticleUrl.url.in_(release)))
+    session.execute(update(Article).where(Article.id == article_id).values(canonical_url=home))
+    set_url_kind(session, article_id, home, "canonical")
+
+
 # Statements built once: their compiled form is cached, the hot path only binds values.
 _INSERT_ARTICLE = insert(Article.__table__).returning(Article.__table__.c.id)
 _INSERT_URL = insert(ArticleUrl.__table__)
@@ -107,6 +133,7 @@ _INSERT_RAW_PAGE = insert(RawPage.__table__)
 def insert_article_row(session: Session, data: ArticleData, *, source_id: int, run_id: int | None,
                        now: datetime) -> int:
     """Insert a new article with one statement (the crawl's hot path), and its tags; returns its id."""
+    sanitise.fit_article(data)
     values = {
         "source_id": source_id, "canonical_url": data.canonical_url, "title": data.title,
         "authors": list(data.authors), "published_at": data.published_at, "updated_at": data.updated_at,
@@ -133,6 +160,7 @@ def insert_new_urls(session: Session, article_id: int, urls: dict[str, str], *, 
 def insert_article(session: Session, data: ArticleData, *, source_id: int, run_id: int | None,
                    now: datetime | None = None, **dedup) -> Article:
     now = now or utcnow()
+    sanitise.fit_article(data)
     article = Article(
         source_id=source_id,
         canonical_url=data.canonical_url,
@@ -166,6 +194,7 @@ def revise_article(session: Session, article: Article, data: ArticleData, *, run
     A new version brings its own tags (the tagger read its text); an unchanged one keeps the stored
     tags (`newsdesk reprocess` replaces them when the tagger changed)."""
     now = now or utcnow()
+    sanitise.fit_article(data)
     article.last_seen_at = now
     if article.content_hash == data.content_hash and article.title == data.title:
         session.flush()
@@ -225,7 +254,7 @@ def store_raw_page(session: Session, article_id: int, page: RawPageData, *, run_
                    keep: int, new_article: bool = False) -> None:
     """Keep the fetched HTML (gzip) and drop this article's copies beyond the newest ``keep``."""
     session.execute(_INSERT_RAW_PAGE, {
-        "article_id": article_id, "url": page.url, "status": page.status, "headers": dict(page.headers),
+        "article_id": article_id, "url": page.url, "status": page.status, "headers": sanitise.headers(page.headers),
         "body_gzip": page.compressed(), "body_bytes": len(page.body), "context": dict(page.context),
         "fetched_at": page.fetched_at or utcnow(), "run_id": run_id,
     })

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from core.sanitise import storable, strip_unstorable
 
 # How long a SQLite writer waits for another process's write transaction before giving up.
 # Crawls of several sources write at once; a few seconds of waiting beats a lost article.
@@ -52,6 +55,51 @@ def _configure_sqlite(engine: Engine, *, readonly: bool) -> None:
         connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
 
+def _json_dumps(value) -> str:
+    # PostgreSQL refuses "\u0000" in JSON (and a lone surrogate cannot be encoded): a NUL in a
+    # response header or a feed item's title lost the article (issue 23).
+    return json.dumps(strip_unstorable(value))
+
+
+def _storable_parameters(parameters):
+    """The statement's parameters with NULs and lone surrogates taken out of every string, or the
+    same object when there are none (the common case costs one look at each value)."""
+    if isinstance(parameters, dict):
+        if not any(isinstance(v, (str, list, tuple)) and _has_unstorable(v) for v in parameters.values()):
+            return parameters
+        return {k: _storable_value(v) for k, v in parameters.items()}
+    if isinstance(parameters, (list, tuple)):
+        if not any(_has_unstorable(v) for v in parameters):
+            return parameters
+        return type(parameters)(_storable_value(v) for v in parameters)
+    return parameters
+
+
+def _has_unstorable(value) -> bool:
+    if isinstance(value, str):
+        return storable(value) is not value
+    if isinstance(value, (list, tuple)):
+        return any(_has_unstorable(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_unstorable(v) for v in value.values())
+    return False
+
+
+def _storable_value(value):
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, (list, tuple, dict)):
+        return _storable_parameters(value)
+    return value
+
+
+def _strip_unstorable_text(engine: Engine) -> None:
+    """Storage safe on its own: whatever code builds the values, no NUL reaches a statement."""
+    @event.listens_for(engine, "before_cursor_execute", retval=True)
+    def _before(_connection, _cursor, statement, parameters, _context, _executemany):
+        return statement, _storable_parameters(parameters)
+
+
 def make_engine(url: str | URL, *, readonly: bool = False, echo: bool = False) -> Engine:
     url = normalise_url(url)
     if url.get_backend_name() == "sqlite":
@@ -62,12 +110,17 @@ def make_engine(url: str | URL, *, readonly: bool = False, echo: bool = False) -
             url,
             echo=echo,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+            json_serializer=_json_dumps,
         )
         _configure_sqlite(engine, readonly=readonly)
+        _strip_unstorable_text(engine)
         return engine
     # pre_ping: a nightly crawl outlives PostgreSQL restarts; a dead pooled connection is
     # replaced instead of failing the next article.
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5,
+                           json_serializer=_json_dumps)
+    _strip_unstorable_text(engine)
+    return engine
 
 
 _ENGINES: dict[tuple[str, bool], Engine] = {}

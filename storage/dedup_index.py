@@ -46,16 +46,26 @@ class IndexedArticle:
     word_count: int
 
 
+# How long a writer waits for any lock of its transaction before giving up (the caller retries the
+# whole transaction: storage/db.py with_retries). Writers hold their locks for milliseconds; a
+# longer wait means someone else holds one: a stuck session, or any role of the cluster taking
+# pg_advisory_lock on our keys (PostgreSQL lets every role call it). Without it a run ended
+# `timeout` behind one such session (issue 23).
+WRITE_LOCK_TIMEOUT_MS = 10_000
+
+
 def lock_keys(session: Session, keys: list[int]) -> None:
     """Serialise writers that could decide about the same article.
 
     PostgreSQL: transaction-scoped advisory locks on the article's URL, content-hash and band keys,
     taken in sorted order (no deadlocks between writers). Two copies of one story share band keys,
-    so the second writer waits for the first and then sees its article. SQLite needs nothing here:
-    its write transactions (BEGIN IMMEDIATE, storage/db.py) are already serialised.
+    so the second writer waits for the first and then sees its article. A wait longer than
+    WRITE_LOCK_TIMEOUT_MS fails the transaction (LockNotAvailable, retried by the caller). SQLite
+    needs nothing here: its write transactions (BEGIN IMMEDIATE, storage/db.py) are already serialised.
     """
     if session.get_bind().dialect.name != "postgresql" or not keys:
         return
+    session.execute(text(f"SET LOCAL lock_timeout = {int(WRITE_LOCK_TIMEOUT_MS)}"))
     session.execute(
         text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k ORDER BY k"),
         {"keys": sorted(set(keys))},

@@ -14,10 +14,14 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from core.errors import UserError
 from storage.tags import tag_filters
 from storage.types import UTCDateTime
 
 _TERMS = re.compile(r'"([^"]+)"|(\w+)', re.UNICODE)
+# A query is a few words. PostgreSQL parses a tsquery recursively: 20,000 words failed with "stack
+# depth limit exceeded" and a traceback (issue 23).
+MAX_SEARCH_WORDS = 64
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,9 @@ def search(session: Session, query: str, *, since: datetime | None = None, sourc
     """Ranked articles matching every word of ``query`` (best first); with ``stories``, the best
     article of each story only, with the story's member count. ``countries`` / ``organisations``:
     only articles that name one of them (storage/tags.py)."""
+    words = sum(len(re.findall(r"\w+", term)) for term in terms(query))
+    if words > MAX_SEARCH_WORDS:
+        raise UserError(f"a search of {words} words: at most {MAX_SEARCH_WORDS} are searched; use fewer, rarer words")
     dialect = session.get_bind().dialect.name
     filters, params = [], {"limit": limit}
     if since is not None:

@@ -13,6 +13,7 @@ from compat import apscheduler as compat_apscheduler
 from compat import scrapy as compat_scrapy
 from compat import scrapy_redis as compat_scrapy_redis
 from compat import trafilatura as compat_trafilatura
+from compat import twisted as compat_twisted
 from core.errors import UserError
 
 
@@ -40,8 +41,9 @@ def test_every_guarded_use_applies_on_the_locked_versions(fresh_checks):
     assert compat_scrapy._engine_has_next_call(ExecutionEngine)
     assert compat_scrapy_redis._has_decoder(PriorityQueue)
     assert compat_apscheduler.process_jobs_hook_matches()
+    assert compat_twisted.install()
     assert compat.skipped() == []
-    assert {p.library for p in compat.patches()} == {"trafilatura", "scrapy", "scrapy_redis", "apscheduler"}
+    assert {p.library for p in compat.patches()} == {"trafilatura", "scrapy", "scrapy_redis", "apscheduler", "twisted"}
 
 
 def test_a_renamed_trafilatura_table_is_skipped_and_recorded(fresh_checks, monkeypatch):
@@ -118,3 +120,14 @@ def test_scrapy_refusals_are_read_from_scrapy_s_own_messages():
     assert compat_scrapy.refusal_kind("Cancelling processing of http://x/ because it exceeded "
                                       "DOWNLOAD_MAXSIZE (1 B) during decompression.") == "too_large"
     assert compat_scrapy.refusal_kind("robots.txt unreachable (server error or no answer)") is None
+
+
+def test_a_changed_twisted_parser_is_left_alone_and_recorded(fresh_checks, monkeypatch):
+    from twisted.web._newclient import HTTPClientParser
+
+    compat_twisted.uninstall()
+    monkeypatch.setattr(HTTPClientParser, "_finished", lambda self, rest, extra=None: None)
+    assert not compat_twisted.install()
+    assert [p.key for p in compat.skipped()] == ["twisted.excess_body"]
+    monkeypatch.undo()
+    assert compat_twisted.install()

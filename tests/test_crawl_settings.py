@@ -21,7 +21,7 @@ OVERRIDES = {
     "autothrottle": "0", "autothrottle_target_concurrency": "1.5", "download_delay": "1.25",
     "retry_times": "1", "retry_backoff_seconds": "0.5", "max_age_days": "3", "recheck_after_hours": "1",
     "recheck_window_days": "5", "allow_private_networks": "1", "crawl_timeout_minutes": "9",
-    "min_text_chars": "900", "extract_workers": "0", "database_writers": "2", "dedup_threshold": "0.7",
+    "max_requests_per_source": "77", "memory_limit_mb": "900", "min_text_chars": "900", "extract_workers": "0", "database_writers": "2", "dedup_threshold": "0.7",
     "dedup_min_words": "80", "dedup_revision_threshold": "0.95", "dedup_num_perm": "128", "dedup_bands": "32",
     "dedup_shingle_words": "4", "timezone": "Europe/Berlin", "nightly_cron": "30 3 * * *",
     "schedule_jitter_seconds": "5", "misfire_grace_minutes": "7", "shutdown_grace_seconds": "8",

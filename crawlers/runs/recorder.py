@@ -48,6 +48,8 @@ def run_status(reason: str, stats: dict) -> tuple[str, str | None]:
     """(status, error) of a closed run: a finished run that stored nothing because everything
     failed (feeds unreachable, database refusing writes) is a failed run, not a success."""
     status = STATUS_BY_REASON.get(reason, "failed")
+    if reason == "memusage_exceeded":
+        return "failed", "stopped at the memory ceiling (NEWSDESK_MEMORY_LIMIT_MB): see the run log for what grew"
     if status != "succeeded":
         return status, None if status != "failed" else f"closed: {reason}"
     errors = {k.removeprefix("newsdesk/errors/"): v for k, v in stats.items() if k.startswith("newsdesk/errors/")}
@@ -56,11 +58,20 @@ def run_status(reason: str, stats: dict) -> tuple[str, str | None]:
     if errors.get("unexpected"):
         return "failed", f"{errors['unexpected']} pages lost to an unexpected error (a bug: see the run log)"
     discovery_errors = errors.get("discovery", 0)
-    if discovery_errors and not stats.get("newsdesk/candidates") and not stats.get("newsdesk/feeds_not_modified"):
+    # A listing that answered but was not one (an HTML page where the feed was, XML refused as
+    # unsafe, a sitemap too large): as useless as one that did not answer (issue 23).
+    unusable = sum(errors.get(kind, 0) for kind in UNUSABLE_LISTINGS)
+    nothing_found = not stats.get("newsdesk/candidates") and not stats.get("newsdesk/feeds_not_modified")
+    if discovery_errors and nothing_found:
         if stats.get("newsdesk/skipped/robots_unreachable"):
             return "failed", "robots.txt unreachable (server error or no answer): the site was not crawled"
         return "failed", f"no article found: {discovery_errors} feed/sitemap/section fetches failed"
+    if unusable and nothing_found:
+        return "failed", f"no article found: {unusable} feeds/sitemaps were not feeds or sitemaps (HTML, unsafe XML, too large)"
     return "succeeded", None
+
+
+UNUSABLE_LISTINGS = ("feed_not_xml", "unsafe_xml", "sitemap_not_xml", "sitemap_too_large")
 
 
 class RunRecorder:

@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.dates import utcnow
 from core.settings import get_settings
@@ -116,14 +117,39 @@ def mark_unfinished(process: CrawlProcess, status: str, error: str) -> int:
         return result.rowcount or 0
 
 
+def _report(process: CrawlProcess, on_progress: Callable[[list[CrawlRun]], None] | None) -> bool:
+    """Show progress; False when the database could not be read this time."""
+    if on_progress is None:
+        return True
+    try:
+        on_progress(process.runs())
+    except SQLAlchemyError:
+        return False
+    return True
+
+
 def follow(process: CrawlProcess, *, on_progress: Callable[[list[CrawlRun]], None] | None = None,
-           timeout_seconds: float | None = None, grace_seconds: float = 30, poll_seconds: float = 0.5) -> int:
-    """Wait for the crawl to end, reporting progress; stop it at its timeout. Returns its exit code."""
+           timeout_seconds: float | None = None, grace_seconds: float = 30, poll_seconds: float = 0.5,
+           database_grace_seconds: float = 300) -> int:
+    """Wait for the crawl to end, reporting progress; stop it at its timeout. Returns its exit code.
+
+    Progress is read from the database. One dropped connection ended `newsdesk crawl` (exit 3)
+    while the crawl went on unwatched (issue 23): a failed read is tried again at the next poll;
+    only a database unreadable for `database_grace_seconds` stops the crawl (cleanly, as at its
+    timeout) and marks its runs `interrupted` where the database lets us.
+    """
     deadline = time.monotonic() + timeout_seconds if timeout_seconds else None
-    timed_out = False
+    timed_out = lost_database = False
+    unreadable_since: float | None = None
     while process.popen.poll() is None:
-        if on_progress is not None:
-            on_progress(process.runs())
+        if _report(process, on_progress):
+            unreadable_since = None
+        else:
+            unreadable_since = unreadable_since or time.monotonic()
+            if time.monotonic() - unreadable_since > database_grace_seconds:
+                lost_database = True
+                stop(process, grace_seconds)
+                break
         if deadline is not None and time.monotonic() > deadline:
             timed_out = True
             stop(process, grace_seconds)
@@ -131,6 +157,11 @@ def follow(process: CrawlProcess, *, on_progress: Callable[[list[CrawlRun]], Non
         with contextlib.suppress(subprocess.TimeoutExpired):  # back as soon as the crawl ends
             process.popen.wait(timeout=poll_seconds)
     code = process.popen.wait()
+    if lost_database:
+        with contextlib.suppress(SQLAlchemyError):  # still away: the next crawl of the source takes its runs over
+            mark_unfinished(process, "interrupted",
+                            f"stopped: the database was unreadable for {database_grace_seconds:.0f} s")
+        return code or 1
     if timed_out:
         mark_unfinished(process, "timeout", f"stopped after the {timeout_seconds:.0f} s crawl timeout")
         # A crawl stopped by our SIGTERM ended its runs `interrupted`: the truth is `timeout`.
@@ -146,6 +177,5 @@ def follow(process: CrawlProcess, *, on_progress: Callable[[list[CrawlRun]], Non
     elif code != 0:
         cause = process.last_error()
         mark_unfinished(process, "failed", f"the crawl process exited with status {code}" + (f": {cause}" if cause else ""))
-    if on_progress is not None:
-        on_progress(process.runs())
+    _report(process, on_progress)
     return code

@@ -32,9 +32,12 @@ def parse_since(value: str | None) -> datetime | None:
     """--since / --until values of every command: a date, a time, or an age (7d, 12h)."""
     if not value:
         return None
-    if value[-1:] in ("d", "h") and value[:-1].isdigit():
+    if value[-1:] in ("d", "h") and value[:-1].isascii() and value[:-1].isdigit():
         amount = int(value[:-1])
-        return datetime.now(UTC) - (timedelta(days=amount) if value.endswith("d") else timedelta(hours=amount))
+        try:
+            return datetime.now(UTC) - (timedelta(days=amount) if value.endswith("d") else timedelta(hours=amount))
+        except OverflowError:  # 999999999d: before the year 1, a traceback (issue 23)
+            raise UserError(f"--since {value!r}: an age before the year 1; give a date or a smaller age") from None
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:

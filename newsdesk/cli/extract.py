@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import typer
 
 from core.errors import UserError
+from core.network import check_public_url
 from core.settings import get_settings
 from newsdesk.cli.app import app, err_console
 
@@ -36,25 +37,36 @@ def _read_file(path: Path) -> bytes:
     return raw
 
 
+MAX_REDIRECTS = 10  # as the crawl (REDIRECT_MAX_TIMES)
+
+
+class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
+    """Every redirect hop judged by the private-network guard before it is followed, as in crawls:
+    checking only the first host let a redirect reach 169.254.169.254 (issue 23)."""
+
+    max_redirections = MAX_REDIRECTS
+
+    def __init__(self, guard: bool):
+        self.guard = guard
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if self.guard:
+            check_public_url(newurl)
+        elif urlsplit(newurl).scheme not in ("http", "https"):
+            raise UserError(f"{newurl}: scheme {urlsplit(newurl).scheme!r} is not http(s)")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 def _fetch(url: str) -> tuple[bytes, str | None, str]:
-    """One GET with the crawl's user agent, timeout, size cap and private-network guard."""
+    """One GET with the crawl's user agent, timeout, size cap and private-network guard (every hop)."""
     settings = get_settings()
-    host = urlsplit(url).hostname or ""
-    if not settings.allow_private_networks:
-        import socket
-
-        from crawlers.middlewares import address_is_public
-
-        try:
-            address = socket.getaddrinfo(host, None)[0][4][0]
-        except OSError:
-            raise UserError(f"cannot resolve {host}") from None
-        if not address_is_public(address):
-            raise UserError(f"{url} resolves to a private address ({address}); "
-                            "set NEWSDESK_ALLOW_PRIVATE_NETWORKS=1 to allow it")
+    guard = not settings.allow_private_networks
+    if guard:
+        check_public_url(url)
     request = urllib.request.Request(url, headers={"User-Agent": settings.effective_user_agent})
+    opener = urllib.request.build_opener(_GuardedRedirects(guard))
     try:
-        with urllib.request.urlopen(request, timeout=settings.download_timeout) as response:  # noqa: S310 - http(s) only, checked
+        with opener.open(request, timeout=settings.download_timeout) as response:
             body = response.read(settings.max_page_bytes + 1)
             return body, response.headers.get("Content-Type"), response.geturl()
     except OSError as exc:

@@ -42,10 +42,11 @@ def show_config(as_json: bool = typer.Option(False, "--json", help="Print JSON i
 def upstream_patches():
     """Check every guarded use of an upstream library's internals, as a crawl would make it."""
     import compat
-    from compat import apscheduler, scrapy
+    from compat import apscheduler, scrapy, twisted
     from compat import trafilatura as speedups
 
     speedups.install()
+    twisted.install()
     scrapy.robots_internals_match()
     apscheduler.process_jobs_hook_matches()
     return compat.patches()

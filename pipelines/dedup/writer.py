@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import sanitise
 from core.dates import utcnow
 from core.records import ArticleData, RawPageData, Signature, SignatureParams
+from core.urls import canonical_url
 from pipelines.dedup.exact import ExactDuplicatePass
 from pipelines.dedup.matches import ALIAS, COPY, REVISION
 from pipelines.dedup.near import NearDuplicatePass
@@ -82,6 +84,7 @@ class ArticleWriter:
     def write(self, session: Session, data: ArticleData, *, source_id: int, run_id: int | None,
               sig: Signature | None = None, raw: RawPageData | None = None) -> repo.ArticleWrite:
         """Decide and store one article in the caller's transaction; returns what happened."""
+        sanitise.fit_article(data)  # before the keys and hashes are taken from it
         sig = sig if sig is not None else self.signature_for(data.text)
         keys = band_keys(sig, self.dedup.params)
         urls = repo.article_urls_of(data)
@@ -106,8 +109,48 @@ class ArticleWriter:
             self._source_keys[source_id] = session.scalar(select(Source.key).where(Source.id == source_id))
         return self._source_keys[source_id]
 
+    def _known_article(self, session, data: ArticleData, urls: dict[str, str], sig: Signature,
+                       source_id: int) -> tuple[int | None, dict[str, str]]:
+        """Pass 4's look-up: the article one of the page's URLs already leads to, if any.
+
+        A `rel=canonical` link is a claim, not a proof: three distinct articles of one CMS all
+        naming one URL, or a second source naming another source's article, merged or overwrote
+        articles (issue 23). An article reached only through the claimed URL is revised only when
+        it is of the same source and its content is similar; otherwise the claim is refused and the
+        page keeps its own URL (and goes on to the other passes as any new page does).
+        """
+        own = canonical_url(data.fetched_url) if data.fetched_url else data.canonical_url
+        claimed = data.canonical_url if data.canonical_url != own else None
+        known = repo.find_article_id_by_urls(session, {u for u in urls if u != claimed})
+        if known is not None and claimed is None:
+            # The page at its own URL, which an article stored earlier took by claiming it: that
+            # article keeps it only if it is this page's (same source, similar content); otherwise
+            # it moves to the URL it was fetched from, and this page takes its own URL.
+            home = repo.claimed_url_home(session, known, own)
+            if home is not None and not self._claim_holds(session, known, sig, data.content_hash, source_id):
+                repo.move_article(session, known, home, release=list(urls))
+                self.stats.inc_value("newsdesk/urls/canonical_claim_refused")
+                return None, urls
+        if known is not None or claimed is None:
+            return known, urls
+        known = repo.find_article_id_by_urls(session, {claimed})
+        if known is None or self._claim_holds(session, known, sig, data.content_hash, source_id):
+            return known, urls
+        self.stats.inc_value("newsdesk/urls/canonical_claim_refused")
+        data.canonical_url = own
+        return None, {u: k for u, k in repo.article_urls_of(data).items() if u != claimed}
+
+    def _claim_holds(self, session, article_id: int, sig: Signature, content_hash: str, source_id: int) -> bool:
+        article = session.get(Article, article_id)
+        if article is None or article.source_id != source_id:
+            return False
+        if article.content_hash == content_hash:
+            return True
+        stored = dedup_index.signature_of(session, article_id)
+        return stored is not None and self.near.score(sig, stored) >= self.dedup.threshold
+
     def _decide_and_write(self, session, data, urls, sig, keys, source_id, run_id, content_hash):
-        known = repo.find_article_id_by_urls(session, set(urls))
+        known, urls = self._known_article(session, data, urls, sig, source_id)
         if known is not None:                                                  # pass 4
             return self._revise(session, known, data, urls, run_id, sig, keys)
         match = self.exact.find(session, content_hash, source_id)              # pass 2

@@ -36,8 +36,18 @@ def check_html(body: bytes, content_type: str | None) -> None:
     head = body[:1024].lstrip()
     if head.startswith(_BINARY_SIGNATURES):
         raise Rejected("non_html", "binary content served as HTML")
-    if body[:4096].count(b"\x00") > 16 and not _wide_unicode(body, content_type):
+    if body[:4096].count(b"\x00") > 16 and not _wide_unicode(body, content_type) and not _marked_up(body[:4096]):
         raise Rejected("non_html", "binary content (NUL bytes)")
+
+
+_HTML_MARKERS = (b"<html", b"<!doctype html", b"<head", b"<body", b"<meta", b"<title")
+
+
+def _marked_up(head: bytes) -> bool:
+    """An HTML page with stray NULs in it (a template bug) is still HTML: refused as binary, it was
+    remembered as `non_html` for 30 days (issue 23). Binary formats carry no such tags."""
+    lowered = head.replace(b"\x00", b"").lower()
+    return any(marker in lowered for marker in _HTML_MARKERS)
 
 
 def _wide_unicode(body: bytes, content_type: str | None) -> bool:

@@ -15,6 +15,7 @@ from compat.trafilatura import handed_over
 from compat.trafilatura import install as install_trafilatura_speedups
 from core.outcomes import Rejected
 from core.records import ArticleData
+from core.sanitise import fit_article
 from pipelines.extraction.cleaning.boilerplate import remove_boilerplate_lines
 from pipelines.extraction.cleaning.bylines import extract_byline, split_authors
 from pipelines.extraction.cleaning.dateline import find_dateline
@@ -164,7 +165,8 @@ def extract_page(body: bytes | str, *, url: str | None = None, content_type: str
 
     site_key = match_key(meta.site_name or "")
     section = meta.section or next((label for label in glued_labels if match_key(label) != site_key), None)
-    article = ArticleData(
+    # Every field to its declared type, length and character set, or dropped: one field, never the page.
+    article = fit_article(ArticleData(
         title=title,
         text=text,
         canonical_url=url or "",
@@ -181,7 +183,9 @@ def extract_page(body: bytes | str, *, url: str | None = None, content_type: str
         amp_link=meta.amp_link,
         site_name=meta.site_name,
         encoding=encoding,
-    )
+    ))
+    if not article.title:
+        raise Rejected("no_text", "no title")
     return with_tags(article, publisher_country) if tags else article
 
 

@@ -50,16 +50,21 @@ class PageMetadata:
         )
 
 
-def _first(values: list[str]) -> str | None:
+def _first(values: list) -> str | None:
     for value in values:
-        if value and value.strip():
+        if isinstance(value, str) and value.strip():  # JSON-LD gives numbers, nulls, lists too
             return value.strip()
     return None
 
 
-def _text_of(value: Any) -> list[str]:
+# Lists inside lists deeper than this are not a statement about authors or images, and walking
+# them by recursion ended in RecursionError (issue 23).
+_MAX_NESTING = 8
+
+
+def _text_of(value: Any, depth: int = 0) -> list[str]:
     """Names from a JSON-LD value that may be a string, an object with `name`, or a list of them."""
-    if value is None:
+    if value is None or depth > _MAX_NESTING:
         return []
     if isinstance(value, str):
         return [value]
@@ -67,17 +72,21 @@ def _text_of(value: Any) -> list[str]:
         name = value.get("name")
         return [name] if isinstance(name, str) else []
     if isinstance(value, list):
-        return [name for item in value for name in _text_of(item)]
+        return [name for item in value for name in _text_of(item, depth + 1)]
     return []
 
 
-def _image_of(value: Any) -> str | None:
+def _image_of(value: Any, depth: int = 0) -> str | None:
+    """The first image URL of a JSON-LD `image`: a string, an ImageObject (whose `url` may itself
+    be a list or an object), or a list of either (Google's recommended form: several ratios)."""
+    if depth > _MAX_NESTING:
+        return None
     if isinstance(value, str):
         return value
     if isinstance(value, dict):
-        return value.get("url") or value.get("contentUrl")
-    if isinstance(value, list) and value:
-        return _image_of(value[0])
+        return _image_of(value.get("url"), depth + 1) or _image_of(value.get("contentUrl"), depth + 1)
+    if isinstance(value, list):
+        return next((found for item in value if (found := _image_of(item, depth + 1))), None)
     return None
 
 
@@ -89,11 +98,13 @@ def _jsonld_objects(tree) -> list[dict]:
             continue
         try:
             data = json.loads(raw)
+        except RecursionError:  # nesting deeper than the interpreter's stack: no statement of ours
+            continue
         except ValueError:
             # Common breakage: trailing commas and raw newlines in strings. One lenient retry.
             try:
                 data = json.loads(re.sub(r",\s*([}\]])", r"\1", raw.replace("\n", " ")))
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
         stack = [data]
         while stack:

@@ -20,9 +20,11 @@ from pipelines.cleaning.headline import match_key, remove_headline_fragments, ti
 from pipelines.cleaning.normalise import join_paragraphs, normalise_line, paragraphs_of
 from pipelines.cleaning.repeated_lines import remove_repeated_lines
 from pipelines.cleaning.teasers import link_texts, remove_teasers
+from pipelines.collapse_guard import fuller_text, may_have_collapsed, page_paragraphs
 from pipelines.dates import choose_dates
 from pipelines.decoding import check_html, decode_html
 from pipelines.language import detect_language, primary_language
+from pipelines.page_kind import not_an_article
 from pipelines.page_metadata import PageMetadata, parse_tree, read_metadata
 from pipelines.rejections import Rejected
 from pipelines.trafilatura_speedups import handed_over
@@ -60,8 +62,6 @@ TRAFILATURA_OPTIONS = {
     "with_metadata": False,
 }
 
-NON_ARTICLE_LD_TYPES = {"collectionpage", "itemlist", "searchresultspage", "profilepage", "aboutpage",
-                        "contactpage", "faqpage", "person", "organization"}
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»]\s+")
 
 
@@ -120,20 +120,6 @@ def clean_title(meta: PageMetadata, headings: list[str]) -> str | None:
     return title
 
 
-def _looks_like_listing(tree, meta: PageMetadata) -> str | None:
-    if meta.declares_article:
-        return None
-    if meta.declares_video:
-        return "video page"
-    if meta.jsonld_types & NON_ARTICLE_LD_TYPES:
-        return f"page type {sorted(meta.jsonld_types & NON_ARTICLE_LD_TYPES)[0]}"
-    body_text = " ".join(tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"))
-    link_text = " ".join(tree.xpath("//body//a//text()"))
-    if len(body_text) > 500 and len(link_text) / len(body_text) > 0.6:
-        return "mostly links"
-    return None
-
-
 def extract_page(body: bytes | str, *, url: str | None = None, content_type: str | None = None,
                  hints: dict | None = None, min_text_chars: int = DEFAULT_MIN_TEXT_CHARS,
                  now: datetime | None = None) -> ExtractedPage:
@@ -151,7 +137,7 @@ def extract_page(body: bytes | str, *, url: str | None = None, content_type: str
     if tree is None:
         raise Rejected("malformed", "no HTML element found")
     meta = read_metadata(tree)
-    listing = _looks_like_listing(tree, meta)
+    listing = not_an_article(tree, meta)
     if listing:
         raise Rejected("not_article", listing)
     # Dates before trafilatura: it prunes the tree in place, and htmldate may need the tree.
@@ -161,10 +147,13 @@ def extract_page(body: bytes | str, *, url: str | None = None, content_type: str
     )
     headings = [" ".join(h.text_content().split()) for h in tree.xpath("//h1")[:3]]
     links = link_texts(tree)
+    paragraphs_on_page = page_paragraphs(tree)
     # Everything is read from the tree: trafilatura may prune it instead of a copy of it.
     with handed_over(tree):
         raw_text = trafilatura.extract(tree, url=url, output_format="txt", **TRAFILATURA_OPTIONS)
     del tree
+    if may_have_collapsed(paragraphs_on_page, raw_text):  # the article cut to its lede (collapse_guard.py)
+        raw_text = fuller_text(html, raw_text, url, TRAFILATURA_OPTIONS) or raw_text
     if not raw_text or not raw_text.strip():
         raise Rejected("no_text")
 

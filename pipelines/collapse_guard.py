@@ -1,0 +1,140 @@
+"""A page whose article came out as its first paragraphs: noticed, and extracted again in full.
+
+trafilatura's fast mode (pipelines/extraction.py says why we use it) takes the first container
+that looks like an article body. On some layouts that container holds only the lede, or the text
+up to the first subheading, or one tab of several, and the rest of the article is lost: on 515
+unseen pages of issue 17, 7 came out as 1-3 paragraphs where plain trafilatura kept the whole
+body. An article lost whole is worse than any leftover line, so the guard is built to notice it,
+cheaply, on every page:
+
+1. Before extraction (the tree is still whole) the page's long paragraphs are counted: `<p>`
+   elements of at least LONG_PARAGRAPH_CHARS characters. One XPath count, in C.
+2. After extraction, the output's long lines are counted. When the page has at least
+   MIN_PAGE_PARAGRAPHS long paragraphs and the output keeps fewer than half of them, the page
+   *may* have collapsed; on most pages it has not, and nothing more is done.
+3. Only then is the page looked at closely (parsed again: trafilatura pruned the first tree).
+   Long paragraphs that cannot be the article's are left out of the count: those in navigation,
+   headers, footers, asides and comment threads, and other stories' excerpts (a "related posts"
+   grid, an article nested in the article: see `is_card_excerpt`), which a fuller extraction
+   would wrongly take in. If the output still keeps fewer than half of what remains, it has collapsed.
+4. A collapsed page is extracted again with trafilatura's full algorithm (`fast=False`: its
+   readability/jusText comparison, and `favor_recall=False`, without which that comparison is
+   skipped for outputs over 2,500 characters, the case of a long lede). The fuller text is taken
+   only when it keeps more long paragraphs than the first; otherwise the first stands.
+
+The thresholds are structural (half of the article's paragraphs), not fitted to pages: a page
+that keeps half of its paragraphs is not collapsed, whatever else is wrong with it.
+"""
+
+from __future__ import annotations
+
+import trafilatura
+from lxml.etree import XPath
+
+from pipelines.page_metadata import parse_tree
+from pipelines.trafilatura_speedups import handed_over
+
+LONG_PARAGRAPH_CHARS = 100
+MIN_PAGE_PARAGRAPHS = 3
+KEPT_SHARE = 0.5
+CARD_LEVELS = 3  # how far above a paragraph a teaser card may start
+
+# Stage 1 runs on every page: the raw length (whitespace included) is the cheaper test, and a
+# paragraph counted too many only sends a page to the closer look.
+_COUNT_LONG_PARAGRAPHS = XPath(f"count(//p[string-length(.) >= {LONG_PARAGRAPH_CHARS}])")
+_ARTICLE_PARAGRAPH_CANDIDATES = XPath(
+    f"//body//p[string-length(normalize-space()) >= {LONG_PARAGRAPH_CHARS}]"
+    "[not(ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside"
+    " or ancestor::*[self::div or self::section or self::ol or self::ul]"
+    "[contains(@id, 'omment') or contains(@class, 'omment')])]"
+)
+_LONG_PARAGRAPHS_IN = XPath(f"count(.//p[string-length(normalize-space()) >= {LONG_PARAGRAPH_CHARS}])")
+_HEADLINE_LINKS = XPath(".//a[@href][string-length(normalize-space()) >= 12]")
+_ARTICLE_ANCESTORS = XPath("ancestor::article")
+MIN_HEADLINE_WORDS = 3
+
+FALLBACK_OPTIONS = {"fast": False, "favor_recall": False}
+
+
+def page_paragraphs(tree) -> int:
+    """Stage 1: the page's long paragraphs, counted before extraction prunes the tree."""
+    return int(_COUNT_LONG_PARAGRAPHS(tree))
+
+
+def long_lines(text: str | None) -> int:
+    return sum(1 for line in (text or "").split("\n") if len(line.strip()) >= LONG_PARAGRAPH_CHARS)
+
+
+def may_have_collapsed(paragraphs_on_page: int, text: str | None) -> bool:
+    """Stage 2: the output keeps fewer than half of the page's long paragraphs."""
+    return paragraphs_on_page >= MIN_PAGE_PARAGRAPHS and long_lines(text) < KEPT_SHARE * paragraphs_on_page
+
+
+def _first_class(element) -> str:
+    classes = (element.get("class") or "").split()
+    return classes[0] if classes else ""
+
+
+def _repeats(element) -> bool:
+    parent = element.getparent()
+    if parent is None:
+        return False
+    tag, first_class = element.tag, _first_class(element)
+    return any(sibling is not element and sibling.tag == tag and _first_class(sibling) == first_class
+               for sibling in parent)
+
+
+def _has_headline_link(element, paragraph) -> bool:
+    for link in _HEADLINE_LINKS(element):
+        if not _inside(link, paragraph) and len(link.text_content().split()) >= MIN_HEADLINE_WORDS:
+            return True
+    return False
+
+
+def _inside(element, container) -> bool:
+    return any(ancestor is container for ancestor in element.iterancestors())
+
+
+def is_card_excerpt(paragraph) -> bool:
+    """The paragraph belongs to another story, not to the page's article: it sits in an `<article>`
+    nested in another (HTML's markup for related content: comments, related posts), or it is the
+    excerpt of a teaser card, an element within CARD_LEVELS of it that holds this one long
+    paragraph and a headline link to another page besides, and that repeats (a sibling of the same
+    tag and first class), as the cards of a "related posts" grid do.
+
+    An article's own paragraphs share their container with the other paragraphs, so no element
+    above them holds exactly one; an article laid out as cards (one plant, one product per card)
+    has headings, not headline links. Misjudging an article's paragraph as a card only makes the
+    guard less eager, never the output worse.
+    """
+    if len(_ARTICLE_ANCESTORS(paragraph)) >= 2:
+        return True
+    element = paragraph.getparent()
+    for _ in range(CARD_LEVELS):
+        if element is None or element.tag in ("body", "html"):
+            return False
+        if _LONG_PARAGRAPHS_IN(element) > 1:
+            return False
+        if _repeats(element) and _has_headline_link(element, paragraph):
+            return True
+        element = element.getparent()
+    return False
+
+
+def article_paragraphs(tree) -> int:
+    """Stage 3: the long paragraphs that may be the article's (no chrome, comments or cards)."""
+    return sum(1 for paragraph in _ARTICLE_PARAGRAPH_CANDIDATES(tree) if not is_card_excerpt(paragraph))
+
+
+def fuller_text(html: str, text: str | None, url: str | None, options: dict) -> str | None:
+    """Stages 3 and 4 for a page that may have collapsed: the fuller extraction's text when the
+    first one did collapse and the fuller one keeps more of the article; None otherwise."""
+    tree = parse_tree(html)
+    if tree is None:
+        return None
+    kept = long_lines(text)
+    if kept >= KEPT_SHARE * article_paragraphs(tree):
+        return None
+    with handed_over(tree):
+        fuller = trafilatura.extract(tree, url=url, output_format="txt", **{**options, **FALLBACK_OPTIONS})
+    return fuller if long_lines(fuller) > kept else None

@@ -7,7 +7,6 @@ extract` and `newsdesk reprocess` all call it, so what an operator sees is what 
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
@@ -25,8 +24,9 @@ from pipelines.dates import choose_dates
 from pipelines.decoding import check_html, decode_html
 from pipelines.language import detect_language, primary_language
 from pipelines.page_kind import not_an_article
-from pipelines.page_metadata import PageMetadata, parse_tree, read_metadata
+from pipelines.page_metadata import parse_tree, read_metadata
 from pipelines.rejections import Rejected
+from pipelines.titles import choose_title
 from pipelines.trafilatura_speedups import handed_over
 from pipelines.trafilatura_speedups import install as install_trafilatura_speedups
 from storage.records import count_words
@@ -62,9 +62,6 @@ TRAFILATURA_OPTIONS = {
     "with_metadata": False,
 }
 
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»]\s+")
-
-
 @dataclass
 class ExtractedPage:
     title: str
@@ -94,32 +91,6 @@ class ExtractedPage:
         return record
 
 
-def clean_title(meta: PageMetadata, headings: list[str]) -> str | None:
-    """The headline without the site name glued to it ("Headline | Site", "Site - Headline").
-
-    The part to keep is the one the page's own `<h1>` repeats; failing that, the part that is not
-    the site name; failing that, the longer part when the other is a short name.
-    """
-    title = normalise_line(meta.title or "")
-    if not title:
-        return normalise_line(headings[0]) if headings else None
-    parts = [part.strip() for part in _TITLE_SEPARATORS.split(title) if part.strip()]
-    if len(parts) < 2:
-        return title
-    heading_keys = {match_key(h) for h in headings}
-    for part in parts:
-        if match_key(part) in heading_keys:
-            return part
-    site = match_key(meta.site_name or "")
-    if site and match_key(parts[-1]) == site:
-        return " - ".join(parts[:-1])
-    if site and match_key(parts[0]) == site:
-        return " - ".join(parts[1:])
-    if len(parts[-1].split()) <= 3 and len(parts[0].split()) >= len(parts[-1].split()):
-        return " - ".join(parts[:-1])
-    return title
-
-
 def extract_page(body: bytes | str, *, url: str | None = None, content_type: str | None = None,
                  hints: dict | None = None, min_text_chars: int = DEFAULT_MIN_TEXT_CHARS,
                  now: datetime | None = None) -> ExtractedPage:
@@ -145,7 +116,7 @@ def extract_page(body: bytes | str, *, url: str | None = None, content_type: str
         published=meta.published, modified=meta.modified, hint_published=hints.get("published"),
         hint_updated=hints.get("updated"), tree=tree, url=url, now=now,
     )
-    headings = [" ".join(h.text_content().split()) for h in tree.xpath("//h1")[:3]]
+    headings = [" ".join(h.text_content().split()) for h in tree.xpath("//h1")[:5]]
     links = link_texts(tree)
     paragraphs_on_page = page_paragraphs(tree)
     # Everything is read from the tree: trafilatura may prune it instead of a copy of it.
@@ -157,7 +128,7 @@ def extract_page(body: bytes | str, *, url: str | None = None, content_type: str
     if not raw_text or not raw_text.strip():
         raise Rejected("no_text")
 
-    title = clean_title(meta, headings) or normalise_line(hints.get("title") or "")
+    title = choose_title(meta, headings) or normalise_line(hints.get("title") or "")
     if not title:
         raise Rejected("no_text", "no title")
     titles = title_variants(title, meta.title, meta.og_title, meta.twitter_title, meta.html_title,

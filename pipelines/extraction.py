@@ -117,7 +117,7 @@ def extract_page(body: bytes | str, *, url: str | None = None, content_type: str
         hint_updated=hints.get("updated"), tree=tree, url=url, now=now,
     )
     headings = [" ".join(h.text_content().split()) for h in tree.xpath("//h1")[:5]]
-    links = link_texts(tree)
+    links = link_texts(tree, url)
     paragraphs_on_page = page_paragraphs(tree)
     # Everything is read from the tree: trafilatura may prune it instead of a copy of it.
     with handed_over(tree):

@@ -9,6 +9,9 @@ same page (a headline linking to another story is not part of this one).
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
+
+from lxml.etree import XPath
 
 from pipelines.cleaning.headline import match_key
 
@@ -24,14 +27,35 @@ RELATED_HEADING = re.compile(
 MAX_HEADING_WORDS = 8
 MIN_LINK_WORDS = 4
 MAX_LINK_LINE_WORDS = 60
+_HEADLINE_LINKS = XPath("//a[@href][string-length(normalize-space()) >= 12]")
 _TAGGED = re.compile(r"\[(insight|video|news|reaction|warning|pics|poll|watch)\]\W*$", re.IGNORECASE)
 
 
-def link_texts(tree) -> set[str]:
-    """Match keys of the page's link texts long enough to be headlines (4 words or more)."""
+def _same_page(href: str, url: str | None) -> bool:
+    """The link points into this page: "#section", or this page's own URL with a fragment."""
+    target = href.strip().partition("#")[0]
+    if not target:
+        return True
+    if not url:
+        return False
+    here = urlsplit(url)
+    there = urlsplit(target)
+    return (there.path or "/") == (here.path or "/") and there.netloc in ("", here.netloc) and not there.query
+
+
+def link_texts(tree, url: str | None = None) -> set[str]:
+    """Match keys of the page's link texts long enough to be headlines (4 words or more).
+
+    Only links to other pages count: an in-page table of contents links the article's own
+    subheadings ("#section-2"), and an anchor without href is a named target or a script's
+    button; counting them deleted every subheading of an article with a table of contents.
+    """
     found = set()
     # The length test runs in libxml2: pages carry hundreds of one- or two-word links (menus, tags).
-    for anchor in tree.xpath("//a[string-length(normalize-space()) >= 12]"):
+    for anchor in _HEADLINE_LINKS(tree):
+        href = anchor.get("href")
+        if "#" in href and _same_page(href, url):
+            continue
         text = anchor.text_content().strip()
         if text.count(" ") < MIN_LINK_WORDS - 1 or text.startswith(("http", "www.")):
             continue  # (a bare URL as link text is a reference the article cites, not a teaser)

@@ -43,18 +43,37 @@ def _same_page(href: str, url: str | None) -> bool:
     return (there.path or "/") == (here.path or "/") and there.netloc in ("", here.netloc) and not there.query
 
 
+def _host(url: str) -> str:
+    host = urlsplit(url).netloc.lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def _other_site(href: str, here: str) -> bool:
+    """An absolute link to another site (subdomains of this one are this site)."""
+    href = href.strip()
+    if not here or not href.startswith(("http://", "https://", "//")):
+        return False
+    there = _host(href)
+    return bool(there) and not (there.endswith(here) or here.endswith(there))
+
+
 def link_texts(tree, url: str | None = None) -> set[str]:
-    """Match keys of the page's link texts long enough to be headlines (4 words or more).
+    """Match keys of the texts of the page's links to its site's other pages, long enough to be
+    headlines (4 words or more).
 
     Only links to other pages count: an in-page table of contents links the article's own
     subheadings ("#section-2"), and an anchor without href is a named target or a script's
-    button; counting them deleted every subheading of an article with a table of contents.
+    button; counting them deleted every subheading of an article with a table of contents. And
+    only links within the site (when the page's URL is known): a teaser promotes the site's own
+    stories, while a line linking elsewhere is the article's (a list of sources, of products, of
+    changes in a release).
     """
     found = set()
+    here = _host(url) if url else ""
     # The length test runs in libxml2: pages carry hundreds of one- or two-word links (menus, tags).
     for anchor in _HEADLINE_LINKS(tree):
         href = anchor.get("href")
-        if "#" in href and _same_page(href, url):
+        if "#" in href and _same_page(href, url) or _other_site(href, here):
             continue
         text = anchor.text_content().strip()
         if text.count(" ") < MIN_LINK_WORDS - 1 or text.startswith(("http", "www.")):

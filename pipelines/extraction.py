@@ -16,6 +16,7 @@ from pipelines.cleaning.boilerplate import remove_boilerplate_lines
 from pipelines.cleaning.bylines import extract_byline, split_authors
 from pipelines.cleaning.dateline import find_dateline
 from pipelines.cleaning.headline import match_key, remove_headline_fragments, title_variants
+from pipelines.cleaning.kinds import remove_boilerplate_kinds
 from pipelines.cleaning.normalise import join_paragraphs, normalise_line, paragraphs_of
 from pipelines.cleaning.repeated_lines import remove_repeated_lines
 from pipelines.cleaning.teasers import link_texts, remove_teasers
@@ -140,6 +141,7 @@ def extract_page(body: bytes | str, *, url: str | None = None, content_type: str
     paragraphs = remove_teasers(paragraphs, links)
     paragraphs, byline_authors = extract_byline(paragraphs, split_authors(meta.authors))
     paragraphs = remove_boilerplate_lines(paragraphs)
+    paragraphs = remove_boilerplate_kinds(paragraphs)
     paragraphs = remove_repeated_lines(paragraphs)
     text = join_paragraphs(paragraphs)
     if len(text) < min_text_chars:

@@ -14,16 +14,10 @@ from urllib.parse import urlsplit
 from lxml.etree import XPath
 
 from pipelines.cleaning.headline import match_key
+from pipelines.cleaning.kinds import line_key, rules_of
 
-RELATED_HEADING = re.compile(
-    r"^\W*(related( (articles?|stories|posts?|content|coverage|news|topics))?|you (may|might) (also )?like|"
-    r"more from .{1,30}|more stories|most (read|popular|viewed)( in .{1,30})?|popular on .{1,30}|don'?t miss|"
-    r"recommended( for you)?|explore further|more:|see also|trending( now)?|top stories|further reading|"
-    r"read next|latest news|editor'?s picks|leia também|veja também|lesen sie auch|mehr zum thema|lire aussi|"
-    r"à lire aussi|les plus lus|leggi anche|lo más leído|noticias relacionadas|читайте также|самое читаемое|"
-    r"الأكثر قراءة|اقرأ أيضا|相关阅读|热门新闻|یہ بھی پڑھیں|.{1,20} 주요뉴스)\W*$",
-    re.IGNORECASE,
-)
+# "You may also like", "Most read in World", "Mehr zum Thema": per-language data (related_blocks.yaml).
+_RELATED_HEADING = rules_of("related_blocks")[0]
 MAX_HEADING_WORDS = 8
 MIN_LINK_WORDS = 4
 MAX_LINK_LINE_WORDS = 60
@@ -84,6 +78,12 @@ def link_texts(tree, url: str | None = None) -> set[str]:
     return found
 
 
+def is_related_heading(line: str) -> bool:
+    """The line heads a block of other stories' headlines."""
+    stripped = line.strip()
+    return _RELATED_HEADING.matches(stripped, line_key(stripped), len(stripped.split()))
+
+
 def _is_list_item(line: str) -> bool:
     return line.startswith(("- ", "• ", "* "))
 
@@ -102,7 +102,7 @@ def remove_teasers(paragraphs: list[str], links: set[str]) -> list[str]:
     in_related_block = False
     for paragraph in paragraphs:
         words = len(paragraph.split())
-        if words <= MAX_HEADING_WORDS and RELATED_HEADING.match(paragraph):
+        if words <= MAX_HEADING_WORDS and is_related_heading(paragraph):
             in_related_block = True
             continue
         if in_related_block and (_is_list_item(paragraph) or paragraph.isupper() or _TAGGED.search(paragraph)):

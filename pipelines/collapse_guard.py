@@ -41,13 +41,18 @@ CARD_LEVELS = 3  # how far above a paragraph a teaser card may start
 
 # Stage 1 runs on every page: the raw length (whitespace included) is the cheaper test, and a
 # paragraph counted too many only sends a page to the closer look.
-_COUNT_LONG_PARAGRAPHS = XPath(f"count(//p[string-length(.) >= {LONG_PARAGRAPH_CHARS}])")
+# A paragraph is a `<p>`, or, on pages that write their text straight into `<div>`s between `<br>`s
+# ("div soup"), a long run of text directly in a block element.
+_BLOCKS = "*[self::div or self::td or self::section or self::article or self::main]"
+_COUNT_LONG_PARAGRAPHS = XPath(f"count(//p[string-length(.) >= {LONG_PARAGRAPH_CHARS}]"
+                               f" | //{_BLOCKS}/text()[string-length(.) >= {LONG_PARAGRAPH_CHARS}])")
+_NOT_CHROME = ("[not(ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside"
+               " or ancestor::*[self::div or self::section or self::ol or self::ul]"
+               "[contains(@id, 'omment') or contains(@class, 'omment')])]")
 _ARTICLE_PARAGRAPH_CANDIDATES = XPath(
-    f"//body//p[string-length(normalize-space()) >= {LONG_PARAGRAPH_CHARS}]"
-    "[not(ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside"
-    " or ancestor::*[self::div or self::section or self::ol or self::ul]"
-    "[contains(@id, 'omment') or contains(@class, 'omment')])]"
-)
+    f"//body//p[string-length(normalize-space()) >= {LONG_PARAGRAPH_CHARS}]{_NOT_CHROME}")
+_ARTICLE_TEXT_RUNS = XPath(
+    f"count(//body//{_BLOCKS}/text()[string-length(normalize-space()) >= {LONG_PARAGRAPH_CHARS}]{_NOT_CHROME})")
 _LONG_PARAGRAPHS_IN = XPath(f"count(.//p[string-length(normalize-space()) >= {LONG_PARAGRAPH_CHARS}])")
 _HEADLINE_LINKS = XPath(".//a[@href][string-length(normalize-space()) >= 12]")
 _ARTICLE_ANCESTORS = XPath("ancestor::article")
@@ -123,7 +128,8 @@ def is_card_excerpt(paragraph) -> bool:
 
 def article_paragraphs(tree) -> int:
     """Stage 3: the long paragraphs that may be the article's (no chrome, comments or cards)."""
-    return sum(1 for paragraph in _ARTICLE_PARAGRAPH_CANDIDATES(tree) if not is_card_excerpt(paragraph))
+    paragraphs = sum(1 for paragraph in _ARTICLE_PARAGRAPH_CANDIDATES(tree) if not is_card_excerpt(paragraph))
+    return paragraphs + int(_ARTICLE_TEXT_RUNS(tree))
 
 
 def fuller_text(html: str, text: str | None, url: str | None, options: dict) -> str | None:

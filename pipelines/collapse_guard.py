@@ -8,7 +8,8 @@ body. An article lost whole is worse than any leftover line, so the guard is bui
 cheaply, on every page:
 
 1. Before extraction (the tree is still whole) the page's long paragraphs are counted: `<p>`
-   elements of at least LONG_PARAGRAPH_CHARS characters. One XPath count, in C.
+   elements of at least LONG_PARAGRAPH_CHARS characters, and as long runs of text written straight
+   into block elements between `<br>`s (div soup). One XPath count, in C.
 2. After extraction, the output's long lines are counted. When the page has at least
    MIN_PAGE_PARAGRAPHS long paragraphs and the output keeps fewer than half of them, the page
    *may* have collapsed; on most pages it has not, and nothing more is done.
@@ -16,11 +17,13 @@ cheaply, on every page:
    Long paragraphs that cannot be the article's are left out of the count: those in navigation,
    headers, footers, asides and comment threads, and other stories' excerpts (a "related posts"
    grid, an article nested in the article: see `is_card_excerpt`), which a fuller extraction
-   would wrongly take in. If the output still keeps fewer than half of what remains, it has collapsed.
+   would wrongly take in. Each remaining paragraph is looked for in the output (by its first
+   PROBE_CHARS characters): if more than half are missing, the page has collapsed. (A page whose
+   long paragraphs are elsewhere than the article, and rightly left out, is not sent on.)
 4. A collapsed page is extracted again with trafilatura's full algorithm (`fast=False`: its
    readability/jusText comparison, and `favor_recall=False`, without which that comparison is
    skipped for outputs over 2,500 characters, the case of a long lede). The fuller text is taken
-   only when it keeps more long paragraphs than the first; otherwise the first stands.
+   only when it misses fewer of the article's paragraphs than the first; otherwise the first stands.
 
 The thresholds are structural (half of the article's paragraphs), not fitted to pages: a page
 that keeps half of its paragraphs is not collapsed, whatever else is wrong with it.
@@ -38,6 +41,7 @@ LONG_PARAGRAPH_CHARS = 100
 MIN_PAGE_PARAGRAPHS = 3
 KEPT_SHARE = 0.5
 CARD_LEVELS = 3  # how far above a paragraph a teaser card may start
+PROBE_CHARS = 40
 
 # Stage 1 runs on every page: the raw length (whitespace included) is the cheaper test, and a
 # paragraph counted too many only sends a page to the closer look.
@@ -52,7 +56,7 @@ _NOT_CHROME = ("[not(ancestor::nav or ancestor::header or ancestor::footer or an
 _ARTICLE_PARAGRAPH_CANDIDATES = XPath(
     f"//body//p[string-length(normalize-space()) >= {LONG_PARAGRAPH_CHARS}]{_NOT_CHROME}")
 _ARTICLE_TEXT_RUNS = XPath(
-    f"count(//body//{_BLOCKS}/text()[string-length(normalize-space()) >= {LONG_PARAGRAPH_CHARS}]{_NOT_CHROME})")
+    f"//body//{_BLOCKS}/text()[string-length(normalize-space()) >= {LONG_PARAGRAPH_CHARS}]{_NOT_CHROME}")
 _LONG_PARAGRAPHS_IN = XPath(f"count(.//p[string-length(normalize-space()) >= {LONG_PARAGRAPH_CHARS}])")
 _HEADLINE_LINKS = XPath(".//a[@href][string-length(normalize-space()) >= 12]")
 _ARTICLE_ANCESTORS = XPath("ancestor::article")
@@ -126,21 +130,38 @@ def is_card_excerpt(paragraph) -> bool:
     return False
 
 
+def article_paragraph_texts(tree) -> list[str]:
+    """Stage 3: the texts of the long paragraphs that may be the article's (no chrome, comments or
+    cards), whitespace collapsed."""
+    texts = [" ".join(paragraph.text_content().split()) for paragraph in _ARTICLE_PARAGRAPH_CANDIDATES(tree)
+             if not is_card_excerpt(paragraph)]
+    return texts + [" ".join(run.split()) for run in _ARTICLE_TEXT_RUNS(tree)]
+
+
 def article_paragraphs(tree) -> int:
-    """Stage 3: the long paragraphs that may be the article's (no chrome, comments or cards)."""
-    paragraphs = sum(1 for paragraph in _ARTICLE_PARAGRAPH_CANDIDATES(tree) if not is_card_excerpt(paragraph))
-    return paragraphs + int(_ARTICLE_TEXT_RUNS(tree))
+    return len(article_paragraph_texts(tree))
+
+
+def missing_share(paragraphs: list[str], text: str | None) -> float:
+    """The share of the article's paragraphs that the extracted text does not contain (each is
+    looked for by its first PROBE_CHARS characters, whitespace collapsed on both sides)."""
+    if not paragraphs:
+        return 0.0
+    found = " ".join((text or "").split())
+    return sum(1 for paragraph in paragraphs if paragraph[:PROBE_CHARS] not in found) / len(paragraphs)
 
 
 def fuller_text(html: str, text: str | None, url: str | None, options: dict) -> str | None:
     """Stages 3 and 4 for a page that may have collapsed: the fuller extraction's text when the
-    first one did collapse and the fuller one keeps more of the article; None otherwise."""
+    first one did collapse (it misses more than half of the article's paragraphs) and the fuller
+    one keeps more of them; None otherwise."""
     tree = parse_tree(html)
     if tree is None:
         return None
-    kept = long_lines(text)
-    if kept >= KEPT_SHARE * article_paragraphs(tree):
+    paragraphs = article_paragraph_texts(tree)
+    missing = missing_share(paragraphs, text)
+    if len(paragraphs) < MIN_PAGE_PARAGRAPHS or missing <= KEPT_SHARE:
         return None
     with handed_over(tree):
         fuller = trafilatura.extract(tree, url=url, output_format="txt", **{**options, **FALLBACK_OPTIONS})
-    return fuller if long_lines(fuller) > kept else None
+    return fuller if missing_share(paragraphs, fuller) < missing else None

@@ -20,10 +20,14 @@ cheaply, on every page:
    would wrongly take in. Each remaining paragraph is looked for in the output (by its first
    PROBE_CHARS characters): if more than half are missing, the page has collapsed. (A page whose
    long paragraphs are elsewhere than the article, and rightly left out, is not sent on.)
-4. A collapsed page is extracted again with trafilatura's full algorithm (`fast=False`: its
+4. A collapsed page whose article is split into several containers of one kind (the same tag
+   and class: body chunks between advertisements, one tab per section), of which trafilatura took
+   the first, has them joined into the first and is extracted again as before. Otherwise, or if
+   that still misses more than NEARLY_WHOLE of the article, it is extracted again with
+   trafilatura's full algorithm (`fast=False`: its
    readability/jusText comparison, and `favor_recall=False`, without which that comparison is
-   skipped for outputs over 2,500 characters, the case of a long lede). The fuller text is taken
-   only when it misses fewer of the article's paragraphs than the first; otherwise the first stands.
+   skipped for outputs over 2,500 characters, the case of a long lede). A new text is taken only
+   when it misses fewer of the article's paragraphs than the first; otherwise the first stands.
 
 The thresholds are structural (half of the article's paragraphs), not fitted to pages: a page
 that keeps half of its paragraphs is not collapsed, whatever else is wrong with it.
@@ -42,6 +46,7 @@ MIN_PAGE_PARAGRAPHS = 3
 KEPT_SHARE = 0.5
 CARD_LEVELS = 3  # how far above a paragraph a teaser card may start
 PROBE_CHARS = 40
+NEARLY_WHOLE = 0.2  # a joined split body missing no more than this is taken without a second try
 
 # Stage 1 runs on every page: the raw length (whitespace included) is the cheaper test, and a
 # paragraph counted too many only sends a page to the closer look.
@@ -134,16 +139,21 @@ def is_card_excerpt(paragraph) -> bool:
     return False
 
 
+def article_paragraph_nodes(tree) -> list[tuple[object, str]]:
+    """Stage 3: the long paragraphs that may be the article's (no chrome, comments or cards), as
+    (the element that holds the paragraph, its text with whitespace collapsed), in document order."""
+    found = [(paragraph.getparent(), " ".join(paragraph.text_content().split()))
+             for paragraph in _ARTICLE_PARAGRAPH_CANDIDATES(tree) if not is_card_excerpt(paragraph)]
+    found += [(run.getparent(), " ".join(run.split())) for run in _ARTICLE_TEXT_RUNS(tree)]
+    return found
+
+
 def article_paragraph_texts(tree) -> list[str]:
-    """Stage 3: the texts of the long paragraphs that may be the article's (no chrome, comments or
-    cards), whitespace collapsed."""
-    texts = [" ".join(paragraph.text_content().split()) for paragraph in _ARTICLE_PARAGRAPH_CANDIDATES(tree)
-             if not is_card_excerpt(paragraph)]
-    return texts + [" ".join(run.split()) for run in _ARTICLE_TEXT_RUNS(tree)]
+    return [text for _, text in article_paragraph_nodes(tree)]
 
 
 def article_paragraphs(tree) -> int:
-    return len(article_paragraph_texts(tree))
+    return len(article_paragraph_nodes(tree))
 
 
 def missing_share(paragraphs: list[str], text: str | None) -> float:
@@ -155,17 +165,65 @@ def missing_share(paragraphs: list[str], text: str | None) -> float:
     return sum(1 for paragraph in paragraphs if paragraph[:PROBE_CHARS] not in found) / len(paragraphs)
 
 
+def split_body(nodes: list[tuple[object, str]]) -> list:
+    """The containers of an article split into several of the same kind (the same tag and class:
+    "article__body" chunks between advertisements, one tab per section), when the article's
+    paragraphs are spread over two or more of them; else []. trafilatura takes the first
+    container that looks like a body, so it keeps the first chunk only."""
+    groups: dict[tuple[str, str], list] = {}
+    for container, _ in nodes:
+        if container is None or not container.get("class"):
+            continue
+        members = groups.setdefault((container.tag, container.get("class")), [])
+        if not any(member is container for member in members):
+            members.append(container)
+    spread = [members for members in groups.values() if len(members) > 1]
+    return max(spread, key=len) if spread else []
+
+
+def _joined(tree, containers: list):
+    """The tree with every container's children moved into the first, in document order."""
+    first = containers[0]
+    for other in containers[1:]:
+        for child in list(other):
+            first.append(child)
+        if other.text and other.text.strip():
+            first.append(_paragraph(first, other.text))
+    return tree
+
+
+def _paragraph(anchor, text: str):
+    paragraph = anchor.makeelement("p")
+    paragraph.text = text
+    return paragraph
+
+
+def _extract(tree, url: str | None, options: dict) -> str | None:
+    with handed_over(tree):
+        return trafilatura.extract(tree, url=url, output_format="txt", **options)
+
+
 def fuller_text(html: str, text: str | None, url: str | None, options: dict) -> str | None:
-    """Stages 3 and 4 for a page that may have collapsed: the fuller extraction's text when the
-    first one did collapse (it misses more than half of the article's paragraphs) and the fuller
-    one keeps more of them; None otherwise."""
+    """Stages 3 and 4 for a page that may have collapsed: a fuller text when the first one did
+    collapse (it misses more than half of the article's paragraphs) and the fuller one misses
+    fewer of them; None otherwise. An article split into several containers of one kind is
+    joined and extracted again as before; anything else goes to trafilatura's full algorithm."""
     tree = parse_tree(html)
     if tree is None:
         return None
-    paragraphs = article_paragraph_texts(tree)
+    nodes = article_paragraph_nodes(tree)
+    paragraphs = [paragraph for _, paragraph in nodes]
     missing = missing_share(paragraphs, text)
     if len(paragraphs) < MIN_PAGE_PARAGRAPHS or missing <= KEPT_SHARE:
         return None
-    with handed_over(tree):
-        fuller = trafilatura.extract(tree, url=url, output_format="txt", **{**options, **FALLBACK_OPTIONS})
-    return fuller if missing_share(paragraphs, fuller) < missing else None
+    best, best_missing = None, missing
+    containers = split_body(nodes)
+    if containers:
+        joined = _extract(_joined(tree, containers), url, options)
+        best, best_missing = (joined, missing_share(paragraphs, joined)) if missing_share(
+            paragraphs, joined) < best_missing else (best, best_missing)
+        if best_missing <= NEARLY_WHOLE:
+            return best
+        tree = parse_tree(html)  # trafilatura pruned the joined tree
+    fuller = _extract(tree, url, {**options, **FALLBACK_OPTIONS})
+    return fuller if missing_share(paragraphs, fuller) < best_missing else best

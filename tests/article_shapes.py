@@ -82,3 +82,12 @@ def table_of_contents_page() -> str:
     sections = "".join(f"<h2 id='part-{n}'>{h}</h2>{paragraphs_html(PARAGRAPHS[2 * n:2 * n + 2])}"
                        for n, h in enumerate(headings))
     return page(f"<article><h1>{TITLE}</h1><nav class='toc'><ul>{toc}</ul></nav>{sections}</article>")
+
+
+def split_body_page() -> str:
+    """The article in three chunks of the same kind ("article__body"), each in its own grid row
+    between advertisements: trafilatura takes the first chunk that looks like a body."""
+    chunks = [PARAGRAPHS[:3], PARAGRAPHS[3:6], PARAGRAPHS[6:]]
+    rows = "".join(f"<div class='grid-row'><div class='article__body'>{paragraphs_html(chunk)}</div>"
+                   f"<aside class='ad-rail'><span>Advertisement</span></aside></div>" for chunk in chunks)
+    return page(f"<main><h1>{TITLE}</h1><div class='chunks'>{rows}</div></main>")

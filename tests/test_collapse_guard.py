@@ -21,6 +21,7 @@ from tests.article_shapes import (
     page,
     paragraphs_html,
     short_article_with_teaser_grid,
+    split_body_page,
     teaser_grid,
 )
 
@@ -94,3 +95,10 @@ def test_the_fuller_text_is_taken_only_when_it_keeps_more(monkeypatch):
 def test_grid_without_an_article_is_not_mistaken_for_one():
     tree = parse_tree(page(teaser_grid(6)))
     assert article_paragraphs(tree) == 0
+
+
+def test_an_article_split_into_chunks_of_one_kind_is_joined():
+    fast = trafilatura.extract(split_body_page(), **TRAFILATURA_OPTIONS)
+    assert PARAGRAPHS[0] in fast and PARAGRAPHS[-1] not in fast  # the premise: first chunk only
+    text = extract_page(split_body_page()).text
+    assert text == "\n\n".join(PARAGRAPHS)  # joined in order, the advertisements' labels gone

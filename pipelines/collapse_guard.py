@@ -46,6 +46,7 @@ MIN_PAGE_PARAGRAPHS = 3
 KEPT_SHARE = 0.5
 CARD_LEVELS = 3  # how far above a paragraph a teaser card may start
 PROBE_CHARS = 40
+DENSE_SHARE = 0.7
 NEARLY_WHOLE = 0.2  # a joined split body missing no more than this is taken without a second try
 
 # Stage 1 runs on every page: the raw length (whitespace included) is the cheaper test, and a
@@ -226,4 +227,29 @@ def fuller_text(html: str, text: str | None, url: str | None, options: dict) -> 
             return best
         tree = parse_tree(html)  # trafilatura pruned the joined tree
     fuller = _extract(tree, url, {**options, **FALLBACK_OPTIONS})
-    return fuller if missing_share(paragraphs, fuller) < best_missing else best
+    if missing_share(paragraphs, fuller) < best_missing:
+        best, best_missing = fuller, missing_share(paragraphs, fuller)
+    if best_missing <= KEPT_SHARE:
+        return best
+    # Both missed the article: mark the element that holds most of its paragraphs as the body.
+    tree = parse_tree(html)
+    container = densest_container(article_paragraph_nodes(tree))
+    if container is None:
+        return best
+    container.set("itemprop", "articleBody")
+    marked = _extract(tree, url, options)
+    return marked if missing_share(paragraphs, marked) < best_missing else best
+
+
+def densest_container(nodes: list[tuple[object, str]]):
+    """The deepest element that holds at least DENSE_SHARE of the article paragraphs' text, below
+    `<body>`; None when only the body does (the paragraphs are spread over the page)."""
+    total = sum(len(text) for _, text in nodes)
+    held: dict[int, list] = {}
+    for container, text in nodes:
+        element = container
+        while element is not None and element.tag not in ("body", "html"):
+            held.setdefault(id(element), [element, 0])[1] += len(text)
+            element = element.getparent()
+    dense = [element for element, chars in held.values() if chars >= DENSE_SHARE * total]
+    return max(dense, key=lambda element: sum(1 for _ in element.iterancestors()), default=None)

@@ -41,7 +41,8 @@ DEFAULT_MIN_TEXT_CHARS = 250
 # - fast=True: skips the fallback extractors (readability, jusText). Alone it scores F1 0.962 vs
 #   0.960 for the default, at 0.63x the time; the one page of 181 where the fallback was needed
 #   loses most of its text. The time saved pays for our metadata reading and cleaning, and for
-#   the crawl's throughput.
+#   the crawl's throughput. Pages cut to their lede that way are noticed and extracted again in
+#   full by collapse_guard.py (issue 17: 7 of 515 unseen pages).
 # - favor_recall=True: keeps more of the borderline text, which our cleaning passes then judge
 #   line by line; with them it scores F1 0.973 (vs 0.972 without) and costs 10% less time
 #   (fewer pruning passes over the tree).

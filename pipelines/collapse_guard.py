@@ -178,6 +178,10 @@ def split_body(nodes: list[tuple[object, str]]) -> list:
         members = groups.setdefault((container.tag, container.get("class")), [])
         if not any(member is container for member in members):
             members.append(container)
+    # Containers nested in one another are one container (and joining them would move an element
+    # into itself).
+    groups = {key: [m for m in members if not any(_inside(m, other) for other in members if other is not m)]
+              for key, members in groups.items()}
     spread = [members for members in groups.values() if len(members) > 1]
     return max(spread, key=len) if spread else []
 

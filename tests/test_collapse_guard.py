@@ -102,3 +102,11 @@ def test_an_article_split_into_chunks_of_one_kind_is_joined():
     assert PARAGRAPHS[0] in fast and PARAGRAPHS[-1] not in fast  # the premise: first chunk only
     text = extract_page(split_body_page()).text
     assert text == "\n\n".join(PARAGRAPHS)  # joined in order, the advertisements' labels gone
+
+
+def test_nested_containers_of_one_kind_are_not_a_split_body():
+    nested = page(f"<div class='body'>{paragraphs_html(PARAGRAPHS[:2])}<div class='body'>"
+                  f"{paragraphs_html(PARAGRAPHS[2:])}</div></div>")
+    tree = parse_tree(nested)
+    assert collapse_guard.split_body(collapse_guard.article_paragraph_nodes(tree)) == []
+    assert PARAGRAPHS[-1] in extract_page(nested).text

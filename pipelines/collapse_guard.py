@@ -28,6 +28,11 @@ cheaply, on every page:
    readability/jusText comparison, and `favor_recall=False`, without which that comparison is
    skipped for outputs over 2,500 characters, the case of a long lede). A new text is taken only
    when it misses fewer of the article's paragraphs than the first; otherwise the first stands.
+   When both miss the article, the element holding most of its paragraphs is marked as the
+   article body (`itemprop="articleBody"`, which trafilatura looks for first) and extracted again.
+5. A page that kept its article but ran its paragraphs together into a few lines ("flattened":
+   no line-by-line pass can clean it) gets the full algorithm's text when that keeps nearly as
+   much of the article in lines of their own.
 
 The thresholds are structural (half of the article's paragraphs), not fitted to pages: a page
 that keeps half of its paragraphs is not collapsed, whatever else is wrong with it.
@@ -47,6 +52,8 @@ KEPT_SHARE = 0.5
 CARD_LEVELS = 3  # how far above a paragraph a teaser card may start
 PROBE_CHARS = 40
 DENSE_SHARE = 0.7
+FLAT_PARAGRAPHS_PER_LINE = 3
+FLAT_TOLERANCE = 2
 NEARLY_WHOLE = 0.2  # a joined split body missing no more than this is taken without a second try
 
 # Stage 1 runs on every page: the raw length (whitespace included) is the cheaper test, and a
@@ -219,8 +226,10 @@ def fuller_text(html: str, text: str | None, url: str | None, options: dict) -> 
     nodes = article_paragraph_nodes(tree)
     paragraphs = [paragraph for _, paragraph in nodes]
     missing = missing_share(paragraphs, text)
-    if len(paragraphs) < MIN_PAGE_PARAGRAPHS or missing <= KEPT_SHARE:
+    if len(paragraphs) < MIN_PAGE_PARAGRAPHS:
         return None
+    if missing <= KEPT_SHARE:
+        return _unflattened(tree, paragraphs, text, missing, url, options) if flattened(paragraphs, text) else None
     best, best_missing = None, missing
     containers = split_body(nodes)
     if containers:
@@ -243,6 +252,29 @@ def fuller_text(html: str, text: str | None, url: str | None, options: dict) -> 
     container.set("itemprop", "articleBody")
     marked = _extract(tree, url, options)
     return marked if missing_share(paragraphs, marked) < best_missing else best
+
+
+def flattened(paragraphs: list[str], text: str | None) -> bool:
+    """The output holds the article's paragraphs, run together into a few lines: trafilatura took
+    a container as one run of text (inline markup only, as it judged), and every paragraph,
+    caption and call to action became one line that no line-by-line pass can clean. Fewer than
+    one line for FLAT_PARAGRAPHS_PER_LINE paragraphs found is that."""
+    lines = [" ".join(line.split()) for line in (text or "").split("\n") if line.strip()]
+    holding = [line for line in lines if any(p[:PROBE_CHARS] in line for p in paragraphs)]
+    found = sum(1 for p in paragraphs if any(p[:PROBE_CHARS] in line for line in holding))
+    return found >= MIN_PAGE_PARAGRAPHS and len(holding) * FLAT_PARAGRAPHS_PER_LINE < found
+
+
+def _unflattened(tree, paragraphs: list[str], text: str | None, missing: float, url: str | None,
+                 options: dict) -> str | None:
+    """trafilatura's full algorithm on a flattened page: its text when it keeps nearly as much of
+    the article (FLAT_TOLERANCE paragraphs: a paragraph or two is a fair price for lines that can
+    be cleaned) in lines of their own; None otherwise."""
+    fuller = _extract(tree, url, {**options, **FALLBACK_OPTIONS})
+    lost = (missing_share(paragraphs, fuller) - missing) * len(paragraphs)
+    if lost <= FLAT_TOLERANCE and not flattened(paragraphs, fuller):
+        return fuller
+    return None
 
 
 def densest_container(nodes: list[tuple[object, str]]):

@@ -110,3 +110,12 @@ def test_nested_containers_of_one_kind_are_not_a_split_body():
     tree = parse_tree(nested)
     assert collapse_guard.split_body(collapse_guard.article_paragraph_nodes(tree)) == []
     assert PARAGRAPHS[-1] in extract_page(nested).text
+
+
+def test_an_output_that_runs_the_articles_paragraphs_together_is_flattened():
+    one_line = "Caption: the crossing. Photo Credit: Agency. " + " ".join(PARAGRAPHS) + " Sign up for our newsletter."
+    assert collapse_guard.flattened(PARAGRAPHS, one_line)
+    assert not collapse_guard.flattened(PARAGRAPHS, "\n".join(PARAGRAPHS))
+    two_per_line = "\n".join(" ".join(PARAGRAPHS[n:n + 2]) for n in range(0, len(PARAGRAPHS), 2))
+    assert not collapse_guard.flattened(PARAGRAPHS, two_per_line)  # two a line: lists, short paragraphs
+    assert not collapse_guard.flattened(PARAGRAPHS, PARAGRAPHS[0])  # too little of the article to judge

@@ -258,3 +258,15 @@ def test_sign_in_appeal_and_video_lines_go_and_the_article_stays():
             "<p>Support independent journalism: become a supporter from just 1 a month.</p><p>End of Article</p></article>")
     text = extract_page(html(body)).text
     assert text == "\n\n".join(PARAGRAPHS)
+
+
+@pytest.mark.parametrize("heading", ["Table of Contents", "Inhaltsverzeichnis", "Sommaire", "Содержание", "目次"])
+def test_a_table_of_contents_goes_with_its_entries_and_the_text_after_it_stays(heading):
+    paragraphs = [heading, "- How the talks were prepared", "- What the ministries agreed",
+                  "What happens next", PARAGRAPHS[0], "What happens next", PARAGRAPHS[1]]
+    assert remove_boilerplate_kinds(paragraphs) == [PARAGRAPHS[0], "What happens next", PARAGRAPHS[1]]
+
+
+@pytest.mark.parametrize("line", ["Skip Navigation", "Add A Comment", "Advertiser Disclosure", "Back to Blogs"])
+def test_navigation_labels_on_a_line_of_their_own(line):
+    assert is_boilerplate_line(line)

@@ -46,15 +46,15 @@ from lxml.etree import XPath
 from pipelines.page_metadata import parse_tree
 from pipelines.trafilatura_speedups import handed_over
 
-LONG_PARAGRAPH_CHARS = 100
-MIN_PAGE_PARAGRAPHS = 3
-KEPT_SHARE = 0.5
-CARD_LEVELS = 3  # how far above a paragraph a teaser card may start
-PROBE_CHARS = 40
-DENSE_SHARE = 0.7
-FLAT_PARAGRAPHS_PER_LINE = 3
-FLAT_TOLERANCE = 2
-NEARLY_WHOLE = 0.2  # a joined split body missing no more than this is taken without a second try
+LONG_PARAGRAPH_CHARS = 100   # a paragraph of prose, not a caption, a label or a menu entry
+MIN_PAGE_PARAGRAPHS = 3      # fewer: too little article to judge a collapse by
+KEPT_SHARE = 0.5             # an output missing more than half of the article has collapsed
+CARD_LEVELS = 3              # how far above a paragraph a teaser card may start
+PROBE_CHARS = 40             # a paragraph is looked for in the output by its first characters
+DENSE_SHARE = 0.7            # the element marked as the body holds this much of the article
+FLAT_PARAGRAPHS_PER_LINE = 3  # more paragraphs than this per output line: run together
+FLAT_TOLERANCE = 2           # paragraphs an unflattened text may miss more than the flattened one
+NEARLY_WHOLE = 0.2           # a joined split body missing no more than this is taken at once
 
 # Stage 1 runs on every page: the raw length (whitespace included) is the cheaper test, and a
 # paragraph counted too many only sends a page to the closer look.

@@ -77,7 +77,8 @@ class PhraseFinder:
     """Finds phrases anywhere in a line, each starting at a word boundary and ending at one where
     `_boundary_after` says so. A regular expression of 300 alternatives costs Python's engine
     100 µs per line (it tries them one by one at every position); here the line's words (split at
-    spaces, which costs the least) are intersected with a dict of the phrases by their first word.
+    spaces, which costs the least) are intersected with a dict of the phrases by one of their
+    words, and only the phrases filed under a word of the line are looked for.
     Phrases in Chinese or Japanese, whose words are not separated, go through a small regular
     expression, and only for lines with such characters."""
 

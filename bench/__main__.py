@@ -13,7 +13,7 @@ import sys
 BENCHMARKS = {
     "extraction": ("bench.extraction", ["--repeat", "3"]),
     # What the country tags cost: extraction with and without them in one run, and the tagger alone.
-    "tags": ("bench.extraction", ["--baseline", "bench.extraction:extract_text_without_tags", "--repeat", "3"]),
+    "tags": ("bench.extraction", ["--baseline", "bench.extraction:newsdesk_without_tags", "--repeat", "3"]),
     "tagging": ("bench.tagging", []),
     "dedup": ("bench.dedup", ["all"]),
     "throughput": ("bench.throughput", []),

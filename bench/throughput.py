@@ -17,7 +17,14 @@ One run, on this machine, against the generated sample network (N outlets x M ar
    loopback addresses are switched off in a config file, or it could not run here at all);
 5. step 3 again into PostgreSQL, when --postgres-url (or NEWSDESK_TEST_POSTGRES_URL) is given.
 
+With --real N the outlets serve real article pages instead (bench/page_server.py: the first N
+pages of the extraction benchmark and the development set, over three outlets), and plain
+trafilatura runs on the same pages in memory. Each crawl's start-up (from its command's start to
+the first request the outlets answer: Python, Scrapy and the workers starting) is reported apart
+from the crawl itself; pages/s are over the whole command, start-up included.
+
     python -m bench.throughput [--outlets 10] [--articles 500] [--skip-trafilatura-cli] [--json OUT]
+    python -m bench.throughput --real 500 --skip-trafilatura-cli
 """
 
 from __future__ import annotations
@@ -64,6 +71,7 @@ class Measured:
     cpu_ms_per_page_by_process: dict = field(default_factory=dict)
     notes: str = ""
     stolen: float = 0.0  # share of the machine's CPU time the hypervisor took during the run
+    startup: float | None = None  # crawls: seconds from the command's start to the first request
 
     @property
     def pages_per_second(self) -> float:
@@ -150,13 +158,19 @@ class TreeMemory:
         return totals
 
 
-def start_network(outlets: int, articles: int, workdir: Path) -> tuple[subprocess.Popen, dict, Path]:
+def start_network(outlets: int, articles: int, workdir: Path, *, real: int | None = None,
+                  first_request_file: Path | None = None) -> tuple[subprocess.Popen, dict, Path]:
+    """The outlets in a process of their own (bench/page_server.py): `outlets` x `articles`
+    generated ones, or with `real` the first `real` real pages (0: all of them)."""
     sources = workdir / "sources.yaml"
-    server = subprocess.Popen([PYTHON, "-m", "newsdesk.samplenet", "serve", "--generated", f"{outlets}x{articles}",
-                               "--sources-out", str(sources)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    command = [PYTHON, "-m", "bench.page_server", "--sources-out", str(sources)]
+    command += ["--real", str(real)] if real is not None else ["--generated", f"{outlets}x{articles}"]
+    if first_request_file is not None:
+        command += ["--first-request-file", str(first_request_file)]
+    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     line = server.stdout.readline()
     if not line:
-        raise SystemExit("the sample network did not start")
+        raise SystemExit("the page server did not start (see its message above)")
     return server, json.loads(line)["outlets"], sources
 
 
@@ -192,6 +206,27 @@ def plain_trafilatura(outlets: int, articles: int, base_urls: dict, when: str) -
     return Measured(f"plain trafilatura, one process, {when}", pages, seconds, cpu_seconds=seconds)
 
 
+def plain_trafilatura_real(real: int, when: str) -> Measured:
+    """Plain trafilatura on the real pages the outlets serve, in memory, one process."""
+    import trafilatura
+
+    from bench.page_server import real_pages
+    from compat.trafilatura import trafilatura_as_published
+    from pipelines.extraction.job import reset_library_caches as reset_caches
+
+    seconds, pages = 0.0, 0
+    for _, body in real_pages(real or None):
+        html = body.decode("utf-8")
+        with trafilatura_as_published():
+            started = time.perf_counter()
+            trafilatura.extract(html, include_comments=False)
+            seconds += time.perf_counter() - started
+        pages += 1
+        if pages % 100 == 0:
+            reset_caches()  # as the generated run does per outlet: a long run's caches are emptied now and then
+    return Measured(f"plain trafilatura, one process, {when}", pages, seconds, cpu_seconds=seconds)
+
+
 def one_core_baseline(runs: list[Measured]) -> Measured:
     """The plain runs bracketing the crawl, as one: their pages and seconds averaged."""
     pages, seconds = sum(r.pages for r in runs) / len(runs), sum(r.seconds for r in runs) / len(runs)
@@ -204,11 +239,15 @@ def one_core_baseline(runs: list[Measured]) -> Measured:
                           f"the machine drifted {drift:.0%} between them)")
 
 
-def newsdesk_crawl(sources: Path, database_url: str, workdir: Path, label: str) -> Measured:
+def newsdesk_crawl(sources: Path, database_url: str, workdir: Path, label: str,
+                   first_request_file: Path | None = None) -> Measured:
     env = {**os.environ, **CRAWL_ENV, "DATABASE_URL": database_url, "NEWSDESK_DATA_DIR": str(workdir / "data"),
            "NEWSDESK_CONFIG": str(workdir / "absent.toml")}
     subprocess.run([PYTHON, "-m", "newsdesk", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    if first_request_file is not None:
+        first_request_file.unlink(missing_ok=True)
     cpu_before = children_cpu()
+    started_at = time.time()  # wall clock: the page server writes the first request's time in it
     started = time.monotonic()
     process = subprocess.Popen([PYTHON, "-m", "newsdesk", "crawl", "--all", "--sources", str(sources)], cwd=ROOT,
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -218,9 +257,13 @@ def newsdesk_crawl(sources: Path, database_url: str, workdir: Path, label: str) 
     if process.returncode != 0:
         raise SystemExit(f"newsdesk crawl failed ({process.returncode}): {stderr[-2000:]}")
     totals = crawl_totals(database_url)
+    startup = None
+    if first_request_file is not None and first_request_file.exists():
+        startup = float(first_request_file.read_text()) - started_at
     return Measured(label, totals["fetched"], seconds, children_cpu() - cpu_before, memory.peak_total,
                     memory.peak_total_pss, memory.peaks, per_page(memory.cpu_by_process, totals["fetched"]),
-                    notes=f"{totals['stored']} articles stored, {totals['syndicated']} syndicated stories formed")
+                    notes=f"{totals['stored']} articles stored, {totals['syndicated']} syndicated stories formed",
+                    startup=startup)
 
 
 def per_page(cpu_seconds: dict[str, float], pages: int) -> dict[str, float]:
@@ -244,16 +287,24 @@ def crawl_totals(database_url: str) -> dict[str, int]:
     return {name: int(value) for name, value in totals.items()}
 
 
-def trafilatura_cli(base_urls: dict, outlets: int, articles: int, workdir: Path) -> Measured:
+def article_urls(base_urls: dict, outlets: int, articles: int, real: int | None) -> list[str]:
+    """The URLs of the article pages the outlets serve."""
+    if real is not None:
+        from bench.page_server import REAL_OUTLETS, real_pages
+
+        keys = [f"real{n}" for n in range(REAL_OUTLETS)]
+        return [f"{base_urls[keys[n % REAL_OUTLETS]]}/articles/{page_id}.html"
+                for n, (page_id, _) in enumerate(real_pages(real or None))]
     from newsdesk.samplenet.generated import GeneratedNetwork
 
     network = GeneratedNetwork(outlets, articles)
+    return [f"{base_urls[key]}{path}" for key in network.keys for path in network.build(key, base_urls[key])
+            if path.startswith("/news/")]
+
+
+def trafilatura_cli(base_urls: dict, outlets: int, articles: int, workdir: Path, real: int | None = None) -> Measured:
     urls = workdir / "urls.txt"
-    with urls.open("w") as handle:
-        for key in network.keys:
-            for path in network.build(key, base_urls[key]):
-                if path.startswith("/news/"):
-                    handle.write(f"{base_urls[key]}{path}\n")
+    urls.write_text("".join(f"{url}\n" for url in article_urls(base_urls, outlets, articles, real)))
     config = workdir / "trafilatura.cfg"
     default = Path(__import__("trafilatura").__file__).parent / "settings.cfg"
     text = default.read_text()
@@ -293,13 +344,19 @@ def fresh_postgres(server_url: str) -> tuple[str, callable]:
     return make_url(server_url).set(database=name).render_as_string(hide_password=False), drop
 
 
-def report(results: list[Measured], server_speed: str, outlets: int, articles: int) -> str:
+def report(results: list[Measured], server_speed: str, outlets: int, articles: int, real: int | None = None) -> str:
     baseline = next(r for r in results if r.name.endswith("(mean)"))
-    lines = [f"network: {outlets} outlets x {articles} articles; server: {server_speed}",
-             f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB", "",
-             f"{'run':44} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'vs 1-core':>9} {'CPU':>5} {'peak RSS':>9} {'peak PSS':>9} {'stolen':>7}"]
+    pages = (f"real pages: {baseline.pages} (bench/page_server.py, three outlets)" if real is not None
+             else f"network: {outlets} outlets x {articles} articles")
+    lines = [f"{pages}; server: {server_speed}",
+             f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB",
+             "start-up: from the command's start to the first request; crawl: the rest; pages/s over both", "",
+             f"{'run':44} {'pages':>6} {'seconds':>8} {'start-up':>8} {'crawl':>7} {'pages/s':>8} {'vs 1-core':>9} "
+             f"{'CPU':>5} {'peak RSS':>9} {'peak PSS':>9} {'stolen':>7}"]
     for r in results:
-        lines.append(f"{r.name:44} {r.pages:6d} {r.seconds:8.1f} {r.pages_per_second:8.1f} "
+        startup = f"{r.startup:7.2f}s" if r.startup is not None else f"{'-':>8}"
+        crawl = f"{r.seconds - r.startup:6.1f}s" if r.startup is not None else f"{'-':>7}"
+        lines.append(f"{r.name:44} {r.pages:6d} {r.seconds:8.1f} {startup} {crawl} {r.pages_per_second:8.1f} "
                      f"{r.pages_per_second / baseline.pages_per_second:8.2f}x {r.cpu_utilisation:5.0%} "
                      f"{r.peak_rss_mb:7.0f}MB {r.peak_pss_mb:7.0f}MB {r.stolen:7.1%}")
     for r in results:
@@ -316,43 +373,50 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.throughput")
     parser.add_argument("--outlets", type=int, default=10)
     parser.add_argument("--articles", type=int, default=500)
+    parser.add_argument("--real", type=int, metavar="N", default=None,
+                        help="serve the first N real pages (the extraction page sets; 0: all) instead of generated ones")
     parser.add_argument("--postgres-url", default=os.environ.get("NEWSDESK_TEST_POSTGRES_URL"))
     parser.add_argument("--skip-trafilatura-cli", action="store_true")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="newsdesk-bench-"))
-    server, base_urls, sources = start_network(args.outlets, args.articles, workdir)
+    first_request = workdir / "first-request"
+    server, base_urls, sources = start_network(args.outlets, args.articles, workdir, real=args.real,
+                                               first_request_file=first_request)
     results: list[Measured] = []
-    try:
-        first = next(iter(base_urls.values()))
-        from newsdesk.samplenet.generated import GeneratedNetwork
 
-        sample_path = next(p for p in GeneratedNetwork(1, 1).build("gen000", first) if p.startswith("/news/"))
-        server_speed = wrk(first + sample_path)
-        plain = [with_steal(plain_trafilatura, args.outlets, args.articles, base_urls, "before")]
+    def plain(when: str) -> Measured:
+        if args.real is not None:
+            return with_steal(plain_trafilatura_real, args.real, when)
+        return with_steal(plain_trafilatura, args.outlets, args.articles, base_urls, when)
+
+    try:
+        server_speed = wrk(article_urls(base_urls, min(args.outlets, 1), 1, args.real)[0])
+        first_request.unlink(missing_ok=True)  # wrk's requests are not the crawl's
+        plain_runs = [plain("before")]
         results.append(with_steal(newsdesk_crawl, sources, f"sqlite:///{workdir / 'bench.db'}", workdir,
-                                  "newsdesk crawl, SQLite"))
-        plain.append(with_steal(plain_trafilatura, args.outlets, args.articles, base_urls, "after"))
-        results[:0] = [*plain, one_core_baseline(plain)]
+                                  "newsdesk crawl, SQLite", first_request))
+        plain_runs.append(plain("after"))
+        results[:0] = [*plain_runs, one_core_baseline(plain_runs)]
         if not args.skip_trafilatura_cli:
-            results.append(with_steal(trafilatura_cli, base_urls, args.outlets, args.articles, workdir))
+            results.append(with_steal(trafilatura_cli, base_urls, args.outlets, args.articles, workdir, args.real))
         if args.postgres_url:
             url, drop = fresh_postgres(args.postgres_url)
             try:
-                results.append(with_steal(newsdesk_crawl, sources, url, workdir, "newsdesk crawl, PostgreSQL"))
+                results.append(with_steal(newsdesk_crawl, sources, url, workdir, "newsdesk crawl, PostgreSQL",
+                                          first_request))
             finally:
                 drop()
     finally:
         server.terminate()
         server.wait(30)
-    print(report(results, server_speed, args.outlets, args.articles))
+    print(report(results, server_speed, args.outlets, args.articles, args.real))
     if args.json:
-        args.json.write_text(json.dumps({"server": server_speed, "results": [
+        args.json.write_text(json.dumps({"server": server_speed, "real": args.real, "results": [
             {**asdict(r), "pages_per_second": r.pages_per_second, "cpu_utilisation": r.cpu_utilisation} for r in results
         ]}, indent=2))
     shutil.rmtree(workdir, ignore_errors=True)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

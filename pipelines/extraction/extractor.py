@@ -6,7 +6,6 @@ extract` and `newsdesk reprocess` all call it, so what an operator sees is what 
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 import trafilatura
@@ -24,14 +23,18 @@ from pipelines.extraction.cleaning.headline import (
     remove_headline_fragments,
     title_variants,
 )
+from pipelines.extraction.cleaning.kinds import remove_boilerplate_kinds
 from pipelines.extraction.cleaning.normalise import join_paragraphs, normalise_line, paragraphs_of
 from pipelines.extraction.cleaning.repeated_lines import remove_repeated_lines
 from pipelines.extraction.cleaning.teasers import link_texts, remove_teasers
+from pipelines.extraction.collapse_guard import fuller_text, may_have_collapsed, page_paragraphs
 from pipelines.extraction.dates import choose_dates
 from pipelines.extraction.decoding import check_html, decode_html
 from pipelines.extraction.language import detect_language, primary_language
-from pipelines.extraction.metadata import PageMetadata, parse_tree, read_metadata
+from pipelines.extraction.metadata import parse_tree, read_metadata
+from pipelines.extraction.page_kind import not_an_article
 from pipelines.extraction.tags import with_tags
+from pipelines.extraction.titles import choose_title
 
 # Same results, about 45% less of trafilatura's time on our benchmark pages (see the module).
 install_trafilatura_speedups()
@@ -42,7 +45,8 @@ DEFAULT_MIN_TEXT_CHARS = 250
 # - fast=True: skips the fallback extractors (readability, jusText). Alone it scores F1 0.962 vs
 #   0.960 for the default, at 0.63x the time; the one page of 181 where the fallback was needed
 #   loses most of its text. The time saved pays for our metadata reading and cleaning, and for
-#   the crawl's throughput.
+#   the crawl's throughput. Pages cut to their lede that way are noticed and extracted again in
+#   full by collapse_guard.py (issue 17: 7 of 515 unseen pages).
 # - favor_recall=True: keeps more of the borderline text, which our cleaning passes then judge
 #   line by line; with them it scores F1 0.973 (vs 0.972 without) and costs 10% less time
 #   (fewer pruning passes over the tree).
@@ -63,50 +67,6 @@ TRAFILATURA_OPTIONS = {
     "deduplicate": False,
     "with_metadata": False,
 }
-
-NON_ARTICLE_LD_TYPES = {"collectionpage", "itemlist", "searchresultspage", "profilepage", "aboutpage",
-                        "contactpage", "faqpage", "person", "organization"}
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»]\s+")
-
-
-def clean_title(meta: PageMetadata, headings: list[str]) -> str | None:
-    """The headline without the site name glued to it ("Headline | Site", "Site - Headline").
-
-    The part to keep is the one the page's own `<h1>` repeats; failing that, the part that is not
-    the site name; failing that, the longer part when the other is a short name.
-    """
-    title = normalise_line(meta.title or "")
-    if not title:
-        return normalise_line(headings[0]) if headings else None
-    parts = [part.strip() for part in _TITLE_SEPARATORS.split(title) if part.strip()]
-    if len(parts) < 2:
-        return title
-    heading_keys = {match_key(h) for h in headings}
-    for part in parts:
-        if match_key(part) in heading_keys:
-            return part
-    site = match_key(meta.site_name or "")
-    if site and match_key(parts[-1]) == site:
-        return " - ".join(parts[:-1])
-    if site and match_key(parts[0]) == site:
-        return " - ".join(parts[1:])
-    if len(parts[-1].split()) <= 3 and len(parts[0].split()) >= len(parts[-1].split()):
-        return " - ".join(parts[:-1])
-    return title
-
-
-def _looks_like_listing(tree, meta: PageMetadata) -> str | None:
-    if meta.declares_article:
-        return None
-    if meta.declares_video:
-        return "video page"
-    if meta.jsonld_types & NON_ARTICLE_LD_TYPES:
-        return f"page type {sorted(meta.jsonld_types & NON_ARTICLE_LD_TYPES)[0]}"
-    body_text = " ".join(tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"))
-    link_text = " ".join(tree.xpath("//body//a//text()"))
-    if len(body_text) > 500 and len(link_text) / len(body_text) > 0.6:
-        return "mostly links"
-    return None
 
 
 def extract_page(body: bytes | str, *, url: str | None = None, content_type: str | None = None,
@@ -129,7 +89,7 @@ def extract_page(body: bytes | str, *, url: str | None = None, content_type: str
     if tree is None:
         raise Rejected("malformed", "no HTML element found")
     meta = read_metadata(tree)
-    listing = _looks_like_listing(tree, meta)
+    listing = not_an_article(tree, meta)
     if listing:
         raise Rejected("not_article", listing)
     # Dates before trafilatura: it prunes the tree in place, and htmldate may need the tree.
@@ -137,16 +97,19 @@ def extract_page(body: bytes | str, *, url: str | None = None, content_type: str
         published=meta.published, modified=meta.modified, hint_published=hints.get("published"),
         hint_updated=hints.get("updated"), tree=tree, url=url, now=now,
     )
-    headings = [" ".join(h.text_content().split()) for h in tree.xpath("//h1")[:3]]
-    links = link_texts(tree)
+    headings = [" ".join(h.text_content().split()) for h in tree.xpath("//h1")[:5]]
+    links = link_texts(tree, url)
+    paragraphs_on_page = page_paragraphs(tree)
     # Everything is read from the tree: trafilatura may prune it instead of a copy of it.
     with handed_over(tree):
         raw_text = trafilatura.extract(tree, url=url, output_format="txt", **TRAFILATURA_OPTIONS)
     del tree
+    if may_have_collapsed(paragraphs_on_page, raw_text):  # the article cut to its lede (collapse_guard.py)
+        raw_text = fuller_text(html, raw_text, url, TRAFILATURA_OPTIONS) or raw_text
     if not raw_text or not raw_text.strip():
         raise Rejected("no_text")
 
-    title = clean_title(meta, headings) or normalise_line(hints.get("title") or "")
+    title = choose_title(meta, headings) or normalise_line(hints.get("title") or "")
     if not title:
         raise Rejected("no_text", "no title")
     titles = title_variants(title, meta.title, meta.og_title, meta.twitter_title, meta.html_title,
@@ -158,6 +121,7 @@ def extract_page(body: bytes | str, *, url: str | None = None, content_type: str
     paragraphs = remove_teasers(paragraphs, links)
     paragraphs, byline_authors = extract_byline(paragraphs, split_authors(meta.authors))
     paragraphs = remove_boilerplate_lines(paragraphs)
+    paragraphs = remove_boilerplate_kinds(paragraphs)
     paragraphs = remove_repeated_lines(paragraphs)
     text = join_paragraphs(paragraphs)
     if len(text) < min_text_chars:

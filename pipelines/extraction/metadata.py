@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipelines.extraction.cleaning.entities import unescaped
+
 ARTICLE_TYPES = {
     "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
     "backgroundnewsarticle", "reviewnewsarticle", "blogposting", "liveblogposting", "report",
@@ -191,6 +193,9 @@ def read_metadata(tree) -> PageMetadata:
     titles = tree.xpath("//title/text()")
     meta.html_title = _first(titles) if titles else None
     meta.title = meta.title or meta.og_title or meta.twitter_title or meta.html_title
+    for name in ("title", "og_title", "html_title", "twitter_title", "site_name", "section", "description"):
+        setattr(meta, name, unescaped(getattr(meta, name)))
+    meta.authors = [unescaped(author) for author in meta.authors]
     meta.canonical_link = _first(tree.xpath('//link[@rel="canonical"]/@href'))
     meta.amp_link = _first(tree.xpath('//link[@rel="amphtml"]/@href'))
     return meta

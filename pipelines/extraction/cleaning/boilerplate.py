@@ -1,9 +1,10 @@
 """Boilerplate lines by phrase: teasers, share/follow/newsletter prompts, labels, dates and credits.
 
-Phrase lists are per language (en, fr, es, de, ar, zh, ru, ur, plus it, pt, tr, ko); every list
-applies to every page, since outlets mix languages in their templates. A line is dropped only
-when it *is* such a prompt: short, and opening with the phrase (or, for a label, consisting of
-it). Long lines that merely contain a phrase are text and stay.
+The phrase lists are data, per language (pipelines/cleaning/phrases: teasers.yaml, prompts.yaml,
+labels.yaml); every list applies to every page, since outlets mix languages in their templates.
+A line is dropped only when it *is* such a prompt: short, and opening with the phrase (or, for a
+label, consisting of it). Long lines that merely contain a phrase are text and stay. The other
+kinds of boilerplate (CMS chrome, sign-in prompts, appeals, ...) are cleaning/kinds.py.
 
 What each rule is worth was measured on the 181-page benchmark (bench/extraction.py); the rules
 are anchored at the start of the line because loose ones removed real text ("subscribing for so
@@ -14,61 +15,8 @@ from __future__ import annotations
 
 import re
 
-# "Also read: <headline>", "Read more: ...": a teaser for another article.
-TEASER_PHRASES: dict[str, list[str]] = {
-    "en": ["also read", "read also", "read more", "read next", "related:", "related stories", "related articles",
-           "see also", "see more", "more on this", "more:", "watch:", "watch video", "listen:", "also on "],
-    "fr": ["lire aussi", "à lire aussi", "a lire aussi", "lire la suite", "voir aussi", "à voir aussi",
-           "sur le même sujet"],
-    "es": ["lee también", "lea también", "leer más", "te puede interesar", "ver también", "noticias relacionadas",
-           "también te puede interesar", "más información"],
-    "de": ["lesen sie auch", "lesen sie mehr", "auch interessant", "mehr zum thema", "weiterlesen", "zum thema:",
-           "das könnte sie auch interessieren"],
-    "ar": ["اقرأ أيضا", "اقرأ أيضاً", "اقرأ ايضا", "إقرأ أيضا", "اقرأ المزيد", "مواضيع ذات صلة", "للمزيد"],
-    "zh": ["相关阅读", "延伸阅读", "相关新闻", "推荐阅读", "点击查看", "更多精彩"],
-    "ru": ["читайте также", "читать далее", "смотрите также", "по теме:"],
-    "ur": ["یہ بھی پڑھیں", "مزید پڑھیں"],
-    "it": ["leggi anche", "(leggi anche"],
-    "pt": ["leia também", "leia mais", "veja também"],
-    "tr": ["ayrıca okuyun", "ilginizi çekebilir"],
-}
-
-# Share / follow / subscribe / app prompts, opening the line.
-PROMPT_PHRASES: dict[str, list[str]] = {
-    "en": ["share this", "share on", "share:", "share via", "click to share", "tweet this", "follow us",
-           "follow @", "like us on", "join our", "subscribe to", "subscribe now", "sign up for", "sign up to",
-           "sign up:", "get the latest", "download the", "download our", "get our app", "click here",
-           "tap here", "for more news", "story continues below", "article continues below",
-           "scroll to continue", "continue reading", "leave a comment", "print this", "email this",
-           "report an error", "have a tip?", "like this story?", "thanks for signing up"],
-    "fr": ["partager", "partagez", "abonnez-vous", "suivez-nous", "inscrivez-vous", "recevez notre"],
-    "es": ["compartir", "comparte", "suscríbete", "síguenos", "recibe nuestro"],
-    "de": ["teilen", "newsletter abonnieren", "jetzt abonnieren", "folgen sie uns"],
-    "ar": ["شارك", "شاركوا", "تابعونا", "تابعنا على", "اشترك في"],
-    "zh": ["分享到", "关注我们", "扫码关注", "责任编辑", "编辑："],
-    "ru": ["поделиться", "подписывайтесь", "подпишитесь"],
-    "ur": ["شیئر کریں", "ہمیں فالو کریں", "سبسکرائب کریں"],
-    "it": ["condividi", "iscriviti", "seguici"],
-    "pt": ["compartilhe", "siga-nos", "assine"],
-    "tr": ["paylaş", "bizi takip edin"],
-}
-
-# Labels that are a whole line on their own (and can start real sentences otherwise).
-LABEL_WORDS: dict[str, list[str]] = {
-    "en": ["advertisement", "advertising", "sponsored", "comments", "comment", "tags", "share", "print",
-           "email", "tweet", "order reprints", "thank you", "sorry!", "trending", "most read", "recommended",
-           "newsletter", "related", "topics"],
-    "fr": ["publicité", "commentaires", "partager"],
-    "es": ["publicidad", "comentarios", "compartir"],
-    "de": ["anzeige", "werbung", "kommentare", "teilen"],
-    "ar": ["إعلان", "شارك", "تعليقات"],
-    "zh": ["广告", "分享", "评论"],
-    "ru": ["реклама", "комментарии", "поделиться"],
-    "ur": ["اشتہار", "تبصرے"],
-    "it": ["pubblicità", "commenti"],
-    "pt": ["publicidade", "comentários"],
-    "ko": ["광고"],
-}
+from pipelines.extraction.cleaning.kinds import opening_pattern
+from pipelines.extraction.cleaning.phrases import load, phrases_of
 
 MAX_TEASER_WORDS = 30
 MAX_PROMPT_WORDS = 40
@@ -101,32 +49,26 @@ CREDIT_LINE = re.compile(
 )
 
 
-def _phrases(table: dict[str, list[str]]) -> tuple[str, ...]:
-    return tuple(sorted({p.casefold() for phrases in table.values() for p in phrases}, key=len, reverse=True))
+def _phrases(kind: str, rule: int) -> tuple[str, ...]:
+    return tuple(phrases_of(load(kind)["rules"][rule]))
 
 
-_TEASERS = _phrases(TEASER_PHRASES)
-_PROMPTS = _phrases(PROMPT_PHRASES)
-_LABELS = frozenset(_phrases(LABEL_WORDS))
+_TEASERS = _phrases("teasers", 0)
+_PROMPTS = _phrases("prompts", 0)
+_LABELS = frozenset(_phrases("labels", 0))
 _STRIP = " \t-–—•*>»|:·.!"
 _COUNT_SUFFIX = re.compile(r"\s*[\(\[]?\d+[\)\]]?$")
 
 
-def _opening(phrases: tuple[str, ...]) -> re.Pattern:
-    """One regex for "the line opens with one of these phrases", ending at a word boundary
-    ("share" is not "shares", "teilen" not "teilnehmen"); phrases ending in ":" need none."""
-    words = [re.escape(p) for p in phrases if p[-1].isalnum()]
-    others = [re.escape(p) for p in phrases if not p[-1].isalnum()]
-    return re.compile(rf"^(?:(?:{'|'.join(words)})(?!\w)|(?:{'|'.join(others) or '(?!)'}))")
-
-
 # A one-word prompt ("Partager", "Teilen", "شارك") is also a verb that opens real sentences
 # ("شارك الرئيس في القمة": the president took part in the summit): it counts only in a line of
-# a few words ("Partager sur Facebook").
-_SINGLE_WORD = tuple(p for p in _PROMPTS if " " not in p and p[-1].isalnum())
-_TEASER_OPENING = _opening(_TEASERS)
-_PROMPT_OPENING = _opening(tuple(p for p in _PROMPTS if p not in _SINGLE_WORD))
-_SINGLE_WORD_OPENING = _opening(_SINGLE_WORD)
+# a few words ("Partager sur Facebook"). prompts.yaml keeps them in a rule of their own.
+_SINGLE_WORD = _phrases("prompts", 1)
+# "The line opens with one of these phrases", ending at a word boundary ("share" is not "shares",
+# "teilen" not "teilnehmen"); phrases ending in ":" need none, nor Chinese and Japanese ones.
+_TEASER_OPENING = opening_pattern(list(_TEASERS))
+_PROMPT_OPENING = opening_pattern(list(_PROMPTS))
+_SINGLE_WORD_OPENING = opening_pattern(list(_SINGLE_WORD))
 
 
 def is_label_line(line: str) -> bool:
@@ -137,7 +79,7 @@ def is_label_line(line: str) -> bool:
 
 def is_boilerplate_line(line: str) -> bool:
     stripped = line.strip()
-    lowered = stripped.casefold().lstrip(" \t-–—•*>»|[(")
+    lowered = stripped.casefold().replace("’", "'").lstrip(" \t-–—•*>»|[(")
     if not lowered:
         return True
     words = len(stripped.split())

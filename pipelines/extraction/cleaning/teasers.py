@@ -9,29 +9,66 @@ same page (a headline linking to another story is not part of this one).
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
+
+from lxml.etree import XPath
 
 from pipelines.extraction.cleaning.headline import match_key
+from pipelines.extraction.cleaning.kinds import line_key, rules_of
 
-RELATED_HEADING = re.compile(
-    r"^\W*(related( (articles?|stories|posts?|content|coverage|news|topics))?|you (may|might) (also )?like|"
-    r"more from .{1,30}|more stories|most (read|popular|viewed)( in .{1,30})?|popular on .{1,30}|don'?t miss|"
-    r"recommended( for you)?|explore further|more:|see also|trending( now)?|top stories|further reading|"
-    r"read next|latest news|editor'?s picks|leia também|veja também|lesen sie auch|mehr zum thema|lire aussi|"
-    r"à lire aussi|les plus lus|leggi anche|lo más leído|noticias relacionadas|читайте также|самое читаемое|"
-    r"الأكثر قراءة|اقرأ أيضا|相关阅读|热门新闻|یہ بھی پڑھیں|.{1,20} 주요뉴스)\W*$",
-    re.IGNORECASE,
-)
+# "You may also like", "Most read in World", "Mehr zum Thema": per-language data (related_blocks.yaml).
+_RELATED_HEADING = rules_of("related_blocks")[0]
 MAX_HEADING_WORDS = 8
 MIN_LINK_WORDS = 4
 MAX_LINK_LINE_WORDS = 60
+_HEADLINE_LINKS = XPath("//a[@href][string-length(normalize-space()) >= 12]")
 _TAGGED = re.compile(r"\[(insight|video|news|reaction|warning|pics|poll|watch)\]\W*$", re.IGNORECASE)
 
 
-def link_texts(tree) -> set[str]:
-    """Match keys of the page's link texts long enough to be headlines (4 words or more)."""
+def _same_page(href: str, url: str | None) -> bool:
+    """The link points into this page: "#section", or this page's own URL with a fragment."""
+    target = href.strip().partition("#")[0]
+    if not target:
+        return True
+    if not url:
+        return False
+    here = urlsplit(url)
+    there = urlsplit(target)
+    return (there.path or "/") == (here.path or "/") and there.netloc in ("", here.netloc) and not there.query
+
+
+def _host(url: str) -> str:
+    host = urlsplit(url).netloc.lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def _other_site(href: str, here: str) -> bool:
+    """An absolute link to another site (subdomains of this one are this site)."""
+    href = href.strip()
+    if not here or not href.startswith(("http://", "https://", "//")):
+        return False
+    there = _host(href)
+    return bool(there) and not (there.endswith(here) or here.endswith(there))
+
+
+def link_texts(tree, url: str | None = None) -> set[str]:
+    """Match keys of the texts of the page's links to its site's other pages, long enough to be
+    headlines (4 words or more).
+
+    Only links to other pages count: an in-page table of contents links the article's own
+    subheadings ("#section-2"), and an anchor without href is a named target or a script's
+    button; counting them deleted every subheading of an article with a table of contents. And
+    only links within the site (when the page's URL is known): a teaser promotes the site's own
+    stories, while a line linking elsewhere is the article's (a list of sources, of products, of
+    changes in a release).
+    """
     found = set()
+    here = _host(url) if url else ""
     # The length test runs in libxml2: pages carry hundreds of one- or two-word links (menus, tags).
-    for anchor in tree.xpath("//a[string-length(normalize-space()) >= 12]"):
+    for anchor in _HEADLINE_LINKS(tree):
+        href = anchor.get("href")
+        if "#" in href and _same_page(href, url) or _other_site(href, here):
+            continue
         text = anchor.text_content().strip()
         if text.count(" ") < MIN_LINK_WORDS - 1 or text.startswith(("http", "www.")):
             continue  # (a bare URL as link text is a reference the article cites, not a teaser)
@@ -39,6 +76,12 @@ def link_texts(tree) -> set[str]:
         if key.count(" ") >= MIN_LINK_WORDS - 1:
             found.add(key)
     return found
+
+
+def is_related_heading(line: str) -> bool:
+    """The line heads a block of other stories' headlines."""
+    stripped = line.strip()
+    return _RELATED_HEADING.matches(stripped, line_key(stripped), len(stripped.split()))
 
 
 def _is_list_item(line: str) -> bool:
@@ -59,7 +102,7 @@ def remove_teasers(paragraphs: list[str], links: set[str]) -> list[str]:
     in_related_block = False
     for paragraph in paragraphs:
         words = len(paragraph.split())
-        if words <= MAX_HEADING_WORDS and RELATED_HEADING.match(paragraph):
+        if words <= MAX_HEADING_WORDS and is_related_heading(paragraph):
             in_related_block = True
             continue
         if in_related_block and (_is_list_item(paragraph) or paragraph.isupper() or _TAGGED.search(paragraph)):

@@ -1,0 +1,93 @@
+"""Page shapes for the extraction-robustness tests (issue 17), with text written for them.
+
+Each builder returns the HTML of one page in a layout that made extraction fail somewhere; the
+text is ours (a fictional border meeting), so the tests say what must come out without relying on
+anyone's captured pages.
+"""
+
+from __future__ import annotations
+
+PARAGRAPHS = [
+    "The foreign ministers of the two neighbouring countries met in the border town on Tuesday for "
+    "the first time in three years, officials on both sides said.",
+    "The talks, which lasted more than six hours, covered the reopening of two crossings closed since "
+    "the floods, the exchange of detained fishermen and a joint survey of the river.",
+    "Diplomats described the atmosphere as businesslike. Neither side issued a joint statement, but both "
+    "ministries published summaries that matched on the main points.",
+    "The crossings will reopen to freight traffic next month, according to the summaries, with passenger "
+    "traffic to follow once new customs posts have been built.",
+    "Forty-one fishermen held by each side will be released before the end of the year under an "
+    "arrangement that the two ministries had been negotiating since the spring.",
+    "The survey of the river, which has changed course twice in a decade, is to be carried out by "
+    "engineers from both countries with help from a regional commission.",
+    "Analysts said the meeting marked a cautious thaw after a long period in which contacts were limited "
+    "to technical officials meeting in third countries.",
+    "The ministers agreed to meet again in the capital of the other country in March, the summaries said, "
+    "without giving a precise date for the visit.",
+]
+TITLE = "Ministers meet at the border for the first time in three years"
+
+
+def paragraphs_html(paragraphs: list[str]) -> str:
+    return "".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+def page(body: str, *, head: str = "", title: str = TITLE, lang: str = "en") -> str:
+    return (f"<html lang='{lang}'><head><title>{title}</title>{head}</head><body>"
+            f"<header><nav><a href='/'>Home</a> <a href='/world/'>World</a></nav></header>{body}"
+            f"<footer><p>© The Border Courier</p></footer></body></html>")
+
+
+def collapsing_page() -> str:
+    """The first container that looks like an article body holds only the lede (two paragraphs);
+    the rest of the article sits in a sibling after a subheading: trafilatura's fast mode stops at
+    the lede."""
+    return page(f"<article><h1>{TITLE}</h1><div class='article-lede entry-content'>"
+                f"{paragraphs_html(PARAGRAPHS[:2])}</div><h2>Crossings to reopen</h2>"
+                f"<div class='story-rest'>{paragraphs_html(PARAGRAPHS[2:])}</div></article>")
+
+
+def div_soup_page() -> str:
+    """The text straight in a `<div>`, paragraphs separated by `<br>`s, the first two in a container
+    that looks like the body."""
+    lede = "<br><br>".join(PARAGRAPHS[:2])
+    rest = "<br><br>".join(PARAGRAPHS[2:])
+    return page(f"<div class='wrap'><h1>{TITLE}</h1><div class='entry-content'><div>{lede}</div>"
+                f"<div class='box'><span>Advert</span></div></div><div class='more'>{rest}</div></div>")
+
+
+def teaser_grid(count: int = 4) -> str:
+    """A "related posts" grid: repeated cards, each a headline link, an image and an excerpt."""
+    excerpt = ("An excerpt of another story on this site, long enough to look like a paragraph of "
+               "prose to anyone who only counts characters, which is exactly the point of this card.")
+    cards = "".join(
+        f"<div class='card'><img src='/img/{n}.jpg' alt=''><h3><a href='/world/story-{n}'>Another story "
+        f"about the region, number {n}</a></h3><p>{excerpt} ({n})</p></div>" for n in range(count))
+    return f"<section class='related'><h2>Related posts</h2><div class='grid'>{cards}</div></section>"
+
+
+def short_article_with_teaser_grid() -> str:
+    """A short story (two paragraphs) and a grid of teaser cards: not a collapse, and the cards'
+    excerpts must not be taken into the article."""
+    return page(f"<article><h1>{TITLE}</h1><div class='entry-content'>{paragraphs_html(PARAGRAPHS[:2])}"
+                f"</div></article>{teaser_grid()}")
+
+
+def table_of_contents_page() -> str:
+    """An article whose subheadings are also the entries of an in-page table of contents."""
+    headings = ["How the talks were prepared for months", "What the two ministries agreed on",
+                "What happens next for the fishermen"]
+    toc = "".join(f"<li><a href='#part-{n}'>{h}</a></li>" for n, h in enumerate(headings))
+    toc += f"<li><a>{headings[0]} again without a link</a></li>"
+    sections = "".join(f"<h2 id='part-{n}'>{h}</h2>{paragraphs_html(PARAGRAPHS[2 * n:2 * n + 2])}"
+                       for n, h in enumerate(headings))
+    return page(f"<article><h1>{TITLE}</h1><nav class='toc'><ul>{toc}</ul></nav>{sections}</article>")
+
+
+def split_body_page() -> str:
+    """The article in three chunks of the same kind ("article__body"), each in its own grid row
+    between advertisements: trafilatura takes the first chunk that looks like a body."""
+    chunks = [PARAGRAPHS[:3], PARAGRAPHS[3:6], PARAGRAPHS[6:]]
+    rows = "".join(f"<div class='grid-row'><div class='article__body'>{paragraphs_html(chunk)}</div>"
+                   f"<aside class='ad-rail'><span>Advertisement</span></aside></div>" for chunk in chunks)
+    return page(f"<main><h1>{TITLE}</h1><div class='chunks'>{rows}</div></main>")

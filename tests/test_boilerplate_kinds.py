@@ -1,0 +1,272 @@
+"""Issue 17, failure class 4: boilerplate by kind, in every language the sources use, from data.
+
+Each kind is tested on lines of its own and on near misses (real sentences that share its words),
+and end to end on a page shape where trafilatura keeps it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.extraction.cleaning.boilerplate import is_boilerplate_line
+from pipelines.extraction.cleaning.kinds import (
+    LINE_KINDS,
+    is_date_line,
+    line_kind,
+    remove_boilerplate_kinds,
+    rules_of,
+)
+from pipelines.extraction.cleaning.phrases import load, names
+from pipelines.extraction.cleaning.teasers import is_related_heading, remove_teasers
+from pipelines.extraction.extractor import extract_page
+from tests.article_shapes import PARAGRAPHS, TITLE, paragraphs_html
+
+# The languages of the sources (crawlers/sources.yaml) and of issue 17's unseen pages.
+SOURCE_LANGUAGES = {"en", "fr", "de", "es", "it", "pt", "nl", "ru", "tr", "ar", "zh", "ja", "ur", "bn"}
+
+
+def test_every_phrase_file_loads_and_says_what_its_kind_is():
+    for name in names():
+        data = load(name)
+        assert data.get("about"), name
+        rules_of(name)  # compiles, or raises PhraseFileError naming the file
+
+
+@pytest.mark.parametrize("kind", ["teasers", "prompts", "labels", "related_blocks", "cms_chrome", "page_chrome",
+                                  "commentary", "sign_in", "appeals", "end_markers", "syndication"])
+def test_the_main_kinds_have_phrases_in_every_source_language(kind):
+    languages = set()
+    for rule in load(kind)["rules"]:
+        for key in ("phrases", "openings", "anywhere"):
+            languages |= set((rule.get(key) or {}).keys())
+    # Japanese has no separate words for every prompt; the other source languages must be there.
+    assert SOURCE_LANGUAGES - {"ja"} <= languages, sorted(SOURCE_LANGUAGES - languages)
+
+
+def test_the_date_vocabulary_covers_every_source_language_but_chinese_and_japanese():
+    # Chinese and Japanese dates are written with 年月日, which the rule reads without words.
+    data = load("dates")
+    assert SOURCE_LANGUAGES - {"zh", "ja"} <= set(data["months"])
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        # legacy-CMS chrome
+        ("Written by Jane Doe", "cms_chrome"),
+        ("Geschrieben von Max Muster", "cms_chrome"),
+        ("Article précédent", "cms_chrome"),
+        ("« Previous", "cms_chrome"),
+        ("Next article: Floods close the crossings", "cms_chrome"),
+        ("We have 34 guests and no members online", "cms_chrome"),
+        ("Сейчас на сайте 12 гостей", "cms_chrome"),
+        ("Hits: 1523", "cms_chrome"),
+        ("المقال السابق", "cms_chrome"),
+        ("上一篇：边境会谈", "cms_chrome"),
+        # pages without an <article>
+        ("Home › World › Asia › Ministers meet", "page_chrome"),
+        ("Accueil / International / Asie", "page_chrome"),
+        ("Startseite > Politik > Ausland", "page_chrome"),
+        ("首页 > 国际 > 亚洲", "page_chrome"),
+        ("Photo: The ministers at the crossing on Tuesday", "page_chrome"),
+        ("Foto: Archivbild", "page_chrome"),
+        ("Was this article helpful?", "page_chrome"),
+        ("Оцените статью", "page_chrome"),
+        ("Rate this article: ★★★★☆", "page_chrome"),
+        # think-tank commentary
+        ("The views expressed in this article are the author's own.", "commentary"),
+        ("Views are personal.", "commentary"),
+        ("Les opinions exprimées dans cet article n'engagent que leur auteur.", "commentary"),
+        ("Cite this article", "commentary"),
+        ("Suggested citation: Doe, J. (2026). Border talks. Policy Brief 12.", "commentary"),
+        ("About the author", "commentary"),
+        ("仅代表作者个人观点，不代表本网立场", "commentary"),
+        # syndicated briefs
+        ("(This story has not been edited by our staff and is auto-generated from a syndicated feed.)", "syndication"),
+        ("Catch all the Politics News and Latest Updates on The Border Courier.", "syndication"),
+        # sign-in prompts
+        ("Already a subscriber? Log in", "sign_in"),
+        ("Sign in to read the full article", "sign_in"),
+        ("Connectez-vous pour lire la suite", "sign_in"),
+        ("Melden Sie sich an, um weiterzulesen", "sign_in"),
+        ("Войдите, чтобы продолжить чтение", "sign_in"),
+        # appeals
+        ("Support independent journalism: donate today.", "appeals"),
+        ("Unterstützen Sie unsere Arbeit mit einem Beitrag.", "appeals"),
+        ("Steun onze journalistiek", "appeals"),
+        ("This story is funded by readers like you", None),  # appeals match "funded by readers like you"
+        # end markers and video players
+        ("End of Article", "end_markers"),
+        ("-- END --", "end_markers"),
+        ("Video Player is loading.", "end_markers"),
+        ("Play Video", "end_markers"),
+        ("Current Time 0:00", "end_markers"),
+        ("Your browser does not support the video tag.", "end_markers"),
+        ("Fin de l'article", "end_markers"),
+        # cookie notices
+        ("We use cookies on our website to give you the most relevant experience.", "cookies"),
+        ("Wir verwenden Cookies, um Ihnen ein besseres Erlebnis zu bieten.", "cookies"),
+        ("Manage consent", "cookies"),
+        # lone dates
+        ("Monday, 12 November 2026 10:32", "dates"),
+        ("Mis à jour le 3 mars 2026 à 14h05", "dates"),
+        ("12.11.2026, 10:32 Uhr", "dates"),
+        ("2026年11月28日 10:32", "dates"),
+        ("Опубликовано 10 мая 2026 г.", "dates"),
+        ("الخميس 12 نوفمبر 2026", "dates"),
+    ],
+)
+def test_lines_of_each_kind(line, kind):
+    if kind is None:
+        assert line_kind(line) == "appeals"
+    else:
+        assert line_kind(line) == kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        PARAGRAPHS[0],
+        "Sweden will become a member of the alliance on Monday, the government said.",
+        "The ministry said its support helps farmers along the river, and that donations were welcome.",
+        "Home ministers of both countries will meet in March.",
+        "The minister, written off by many after the election, returned to lead the talks.",
+        "The committee on cookies and other sweets met in Brussels to discuss sugar labelling rules.",
+        "The regulator published its cookie policy review on Tuesday, saying sites must ask first.",
+        "The meeting on 12 November 2026 ended without a statement.",
+        "2019",
+        "1.",
+        "4:14 p.m.",
+        "29 November 2018 | 20 January 2019",
+        "Performance",
+        "Play by the rules, the minister told the delegations, or leave the table.",
+        "The end of the talks came late on Tuesday, after six hours.",
+        "Citation needed for the claim that the river changed course twice in a decade.",
+    ],
+)
+def test_sentences_that_share_the_words_stay(line):
+    assert line_kind(line) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Lees ook: Vissers vrijgelaten na lange onderhandelingen", "আরও পড়ুন: সীমান্তে বৈঠক", "関連記事：国境で会談",
+     "Ayrıca okuyun: Sınırda görüşme", "Leia também: Ministros se reúnem"],
+)
+def test_teaser_lines_in_more_languages(line):
+    assert is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize("heading", ["Mehr zum Thema", "Lees ook", "Related stories", "You may also like",
+                                     "Das könnte Sie auch interessieren", "Meer over dit onderwerp", "Most read in World"])
+def test_related_story_block_headings_in_german_dutch_and_english(heading):
+    assert is_related_heading(heading)
+    assert remove_teasers([PARAGRAPHS[0], heading, "- Floods close the crossings", "- Fishermen freed"], set()) == \
+        [PARAGRAPHS[0]]
+
+
+def test_a_long_line_that_opens_like_a_heading_is_not_one():
+    assert not is_related_heading("More from Cornell on climate change and gardening in cold regions:")
+
+
+def test_cite_and_author_blocks_go_with_their_heading_and_nothing_more():
+    paragraphs = [PARAGRAPHS[0], PARAGRAPHS[1], "Cite this article",
+                  "Doe, Jane. 2026. 'Ministers meet at the border.' Policy Brief 12, Border Institute.",
+                  "About the author", "Jane Doe is a senior fellow at the Border Institute, where she studies river treaties.",
+                  PARAGRAPHS[2]]
+    # A heading ends the block before it ("About the author" is not the citation's second line);
+    # the bio goes with its heading, and the paragraph after the block is the article's again.
+    kept = remove_boilerplate_kinds(paragraphs)
+    assert kept[:2] == PARAGRAPHS[:2]
+    assert "Cite this article" not in kept and "About the author" not in kept
+    assert not any(line.startswith(("Doe, Jane", "Jane Doe is")) for line in kept)
+
+
+def test_related_items_block_of_a_legacy_cms_page_goes_until_the_text_resumes():
+    paragraphs = [PARAGRAPHS[0], "Related Items", "Floods close the crossings", "Fishermen freed after talks",
+                  PARAGRAPHS[1]]
+    assert remove_boilerplate_kinds(paragraphs) == [PARAGRAPHS[0], PARAGRAPHS[1]]
+
+
+def test_every_line_kind_has_a_file():
+    assert set(LINE_KINDS) <= set(names())
+
+
+def test_date_lines_need_exactly_one_date():
+    assert is_date_line("Posted on November 12, 2026 at 9:45 am EST")
+    assert not is_date_line("November 12, 2026: the day the crossings reopened")
+
+
+def html(body: str, head: str = "") -> str:
+    return f"<html><head><title>{TITLE}</title>{head}</head><body>{body}</body></html>"
+
+
+def test_legacy_cms_page_comes_out_without_its_chrome():
+    body = (f"<div id='main'><table><tr><td class='contentheading'>World - {TITLE}</td></tr>"
+            "<tr><td class='createby'>Written by Jane Doe</td></tr><tr><td class='createdate'>Tuesday, 12 November 2026 10:32</td></tr>"
+            f"<tr><td>{paragraphs_html(PARAGRAPHS)}</td></tr>"
+            "<tr><td><p>Last Updated on Wednesday, 13 November 2026 08:00</p></td></tr>"
+            "<tr><td><a href='/world/older'>« Previous</a> <a href='/world/newer'>Next »</a></td></tr></table>"
+            "<div class='moduletable'><h3>Related Items</h3><ul><li><a href='/world/a'>Floods close crossings</a></li>"
+            "<li><a href='/world/b'>Fishermen freed</a></li></ul></div>"
+            "<div class='online'>We have 34 guests and no members online</div></div>")
+    text = extract_page(html(body), url="https://courier.example/world/1234-border").text
+    for paragraph in PARAGRAPHS:
+        assert paragraph in text
+    for chrome in ("Written by", "10:32", "Last Updated", "Previous", "Related Items", "guests", f"World - {TITLE}"):
+        assert chrome not in text, chrome
+
+
+def test_page_without_article_element_comes_out_without_its_chrome():
+    body = ("<div class='crumbs'>Home › World › Asia</div>"
+            f"<div class='content'><h1>{TITLE}</h1><div class='caption'>Photo: The two ministers at the crossing</div>"
+            f"{paragraphs_html(PARAGRAPHS[:4])}<p>Also read: Floods close the river crossings</p>{paragraphs_html(PARAGRAPHS[4:])}"
+            "<div class='rating'>Rate this article: ★★★★☆</div>"
+            "<div class='top'><h3>Top Stories</h3><div>Floods close the crossings</div><div>Fishermen freed after talks</div>"
+            "</div></div>")
+    text = extract_page(html(body)).text
+    for paragraph in PARAGRAPHS:
+        assert paragraph in text
+    for chrome in ("Home ›", "Photo:", "Also read", "Rate this", "Top Stories", "Fishermen freed after talks"):
+        assert chrome not in text, chrome
+
+
+def test_think_tank_commentary_comes_out_without_disclaimer_citation_and_bio():
+    body = (f"<article><h1>{TITLE}</h1>{paragraphs_html(PARAGRAPHS)}"
+            "<p><em>The views expressed in this article are the author's own and do not necessarily reflect those "
+            "of the Border Institute.</em></p><h3>About the author</h3><p>Jane Doe is a senior fellow at the Border "
+            "Institute, where she studies river treaties.</p><h3>Cite this article</h3><p>Doe, Jane. 2026. "
+            f"'{TITLE}.' Commentary, Border Institute.</p></article>")
+    text = extract_page(html(body)).text
+    for paragraph in PARAGRAPHS:
+        assert paragraph in text
+    for chrome in ("views expressed", "About the author", "senior fellow", "Cite this", "Doe, Jane"):
+        assert chrome not in text, chrome
+
+
+def test_syndicated_brief_comes_out_without_its_notices():
+    body = (f"<article><h1>{TITLE}</h1>{paragraphs_html(PARAGRAPHS[:3])}"
+            "<p>(This story has not been edited by Border Courier staff and is auto-generated from a syndicated feed.)</p>"
+            "<p>Catch all the World News and Latest Updates on The Border Courier.</p></article>")
+    text = extract_page(html(body)).text
+    assert text == "\n\n".join(PARAGRAPHS[:3])
+
+
+def test_sign_in_appeal_and_video_lines_go_and_the_article_stays():
+    body = (f"<article><h1>{TITLE}</h1><div class='player'><p>Video Player is loading.</p><p>Play Video</p></div>"
+            f"{paragraphs_html(PARAGRAPHS)}<p>Already a subscriber? Log in</p>"
+            "<p>Support independent journalism: become a supporter from just 1 a month.</p><p>End of Article</p></article>")
+    text = extract_page(html(body)).text
+    assert text == "\n\n".join(PARAGRAPHS)
+
+
+@pytest.mark.parametrize("heading", ["Table of Contents", "Inhaltsverzeichnis", "Sommaire", "Содержание", "目次"])
+def test_a_table_of_contents_goes_with_its_entries_and_the_text_after_it_stays(heading):
+    paragraphs = [heading, "- How the talks were prepared", "- What the ministries agreed",
+                  "What happens next", PARAGRAPHS[0], "What happens next", PARAGRAPHS[1]]
+    assert remove_boilerplate_kinds(paragraphs) == [PARAGRAPHS[0], "What happens next", PARAGRAPHS[1]]
+
+
+@pytest.mark.parametrize("line", ["Skip Navigation", "Add A Comment", "Advertiser Disclosure", "Back to Blogs"])
+def test_navigation_labels_on_a_line_of_their_own(line):
+    assert is_boilerplate_line(line)

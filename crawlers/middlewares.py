@@ -16,6 +16,7 @@ from scrapy.exceptions import IgnoreRequest, ResponseDataLossError
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from compat.scrapy import robots_internals_match
+from core.outcomes import LIVE_PREFIX, failure_kind
 from core.settings import from_scrapy
 
 logger = logging.getLogger(__name__)
@@ -105,6 +106,15 @@ class BackoffRetryMiddleware(RetryMiddleware):
             give_up_log_level=request.meta.get("give_up_log_level", self.give_up_log_level),
         )
 
+    async def _back_off(self, seconds: float) -> None:
+        """Wait before a retry; counted while waiting, so `newsdesk crawl` can say what it waits for."""
+        stats = self.crawler.stats
+        stats.inc_value(LIVE_PREFIX + "backing_off")
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            stats.inc_value(LIVE_PREFIX + "backing_off", -1)
+
     def _delay(self, request, response=None) -> float | None:
         attempt = request.meta.get("retry_times", 0)
         if response is not None and response.status in (429, 503):
@@ -123,7 +133,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
             retry = self._retry_request(request, "partial response")
             if retry is None:
                 raise ResponseDataLossError(f"{response.url}: the connection closed before </html>")
-            await asyncio.sleep(self._delay(request))
+            await self._back_off(self._delay(request))
             return retry
         if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
             return response
@@ -134,7 +144,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         retry = self._retry_request(request, f"HTTP {response.status}")
         if retry is None:
             return response
-        await asyncio.sleep(delay)
+        await self._back_off(delay)
         return retry
 
     async def process_exception(self, request, exception):
@@ -143,7 +153,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         retry = self._retry_request(request, exception)
         if retry is None:
             return None
-        await asyncio.sleep(self._delay(request))
+        await self._back_off(self._delay(request))
         return retry
 
 
@@ -171,6 +181,7 @@ class _Unreachable:
 
 
 UNREACHABLE = _Unreachable()
+UNRESOLVABLE = _Unreachable()  # the site's host name does not resolve: nothing there can be fetched
 
 
 class UnreachableRobotsMiddleware(RobotsTxtMiddleware):
@@ -180,6 +191,8 @@ class UnreachableRobotsMiddleware(RobotsTxtMiddleware):
     robots.txt answers 5xx or times out is struggling or misconfigured; the standard asks
     crawlers to stay away until it answers again. A 4xx (no robots.txt) still means no rules.
     The run counts `newsdesk/skipped/robots_unreachable`, and a source with no other site fails.
+    A host name that does not resolve is no robots.txt problem: its requests fail as `dns`
+    (core/outcomes.py), each once, without asking the resolver again for every page.
     This relies on RobotsTxtMiddleware's internals: when compat/scrapy.py finds them changed, the
     middleware is Scrapy's own, as released.
     """
@@ -203,15 +216,18 @@ class UnreachableRobotsMiddleware(RobotsTxtMiddleware):
             super()._robots_error(exc, netloc)
             return
         self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
-        self._unreachable(netloc)
+        self._unreachable(netloc, UNRESOLVABLE if failure_kind(exc) == "dns" else UNREACHABLE)
 
-    def _unreachable(self, netloc) -> None:
+    def _unreachable(self, netloc, verdict: _Unreachable = UNREACHABLE) -> None:
         waiting = self._parsers[netloc]
-        self._parsers[netloc] = UNREACHABLE
+        self._parsers[netloc] = verdict
         if hasattr(waiting, "callback"):
-            waiting.callback(UNREACHABLE)
+            waiting.callback(verdict)
 
     def process_request_2(self, rp, request) -> None:
+        if rp is UNRESOLVABLE:
+            self._stats.inc_value("newsdesk/errors/dns")
+            raise IgnoreRequest(f"dns: the host of {request.url} could not be resolved")
         if rp is UNREACHABLE:
             self._stats.inc_value("newsdesk/skipped/robots_unreachable")
             raise IgnoreRequest("robots.txt unreachable (server error or no answer): site not crawled, RFC 9309")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -34,6 +35,26 @@ logger = logging.getLogger(__name__)
 # stored, so one quiet snapshot is already exact; the second look costs half a second.
 STABLE_POLLS = 2
 POLL_SECONDS = 0.5
+
+
+class StopRequest:
+    """Ctrl-C or SIGTERM for a coordinator: set by a signal handler, read by `follow` between polls.
+    The first stops the run (queued requests dropped, workers finish what they hold, runs end
+    `interrupted`); a second stops waiting for the workers."""
+
+    def __init__(self) -> None:
+        self.signals: list[int] = []
+
+    def request(self, signum: int) -> None:
+        self.signals.append(signum)
+
+    @property
+    def requested(self) -> bool:
+        return bool(self.signals)
+
+    @property
+    def insisted(self) -> bool:
+        return len(self.signals) > 1
 
 
 @dataclass
@@ -175,9 +196,54 @@ def _check(server, source: SourceRun) -> str:
     return "done" if source.quiet >= STABLE_POLLS else "working"
 
 
+def interrupt(server, seeded: list[SourceRun], stop: StopRequest, *, grace_seconds: float,
+              poll_seconds: float = POLL_SECONDS) -> dict[int, str]:
+    """Stop the sources not done yet: drop their queued requests (the next crawl finds again what
+    they led to; what was stored is known and not fetched twice), wait up to `grace_seconds` for
+    the workers to finish the requests they hold (unless the stop is insisted on), then close the
+    runs `interrupted` with what the workers counted."""
+    from crawlers.distributed.queue import KEYS
+    from crawlers.runs.after_run import assess_finished_run
+    from storage import runs
+    from storage.db import session_factory
+
+    pending = [source for source in seeded if not source.done]
+    dropped = {}
+    for source in pending:
+        queue = KEYS["queue"].format(source=source.key)
+        dropped[source.key] = server.zcard(queue)
+        server.delete(queue)
+    deadline = time.monotonic() + grace_seconds
+    while not stop.insisted and time.monotonic() < deadline:
+        busy = [w for source in pending for w in server.hkeys(KEYS["busy"].format(source=source.key))
+                if server.exists(KEYS["worker"].format(worker=w.decode()))]
+        if not busy:
+            break
+        time.sleep(poll_seconds)
+    statuses = {}
+    for source in pending:
+        queue = KEYS["queue"].format(source=source.key)
+        dropped[source.key] += server.zcard(queue)  # what the last held requests led to
+        server.delete(queue)
+        stats, _ = _aggregate(source.run_id)
+        stats["newsdesk/passes"] = source.passes
+        with session_factory().begin() as session:
+            runs.finish_run(session, source.run_id, "interrupted", stats=stats,
+                            error=f"stopped by signal {stop.signals[0]}: {dropped[source.key]} queued requests dropped; "
+                                  "the next crawl takes up what was not stored")
+        assess_finished_run(source.run_id)
+        statuses[source.run_id] = "interrupted"
+        source.done = True
+        server.delete(KEYS["open"].format(source=source.key))
+        logger.warning("run %s of %s interrupted (signal %s)", source.run_id, source.key, stop.signals[0])
+    return statuses
+
+
 def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: float = POLL_SECONDS,
-           on_progress: Callable[[dict[str, str]], None] | None = None) -> dict[int, str]:
-    """Watch the sources until each is done (or the timeout); close their runs. Returns statuses."""
+           on_progress: Callable[[dict[str, str]], None] | None = None,
+           stop: StopRequest | None = None) -> dict[int, str]:
+    """Watch the sources until each is done (or the timeout, or a stop); close their runs.
+    Returns statuses."""
     from crawlers.distributed.queue import KEYS, OPEN_RUN_TTL_SECONDS
     from crawlers.runs.after_run import assess_finished_run
     from crawlers.runs.recorder import run_status
@@ -190,6 +256,10 @@ def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: flo
     states: dict[str, str] = {s.key: "waiting" for s in seeded}
     statuses: dict[int, str] = {}
     while any(not s.done for s in seeded):
+        if stop is not None and stop.requested:
+            statuses.update(interrupt(server, seeded, stop, grace_seconds=get_settings().shutdown_grace_seconds,
+                                      poll_seconds=poll_seconds))
+            break
         for source in seeded:
             if source.done:
                 continue
@@ -244,7 +314,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"newsdesk: error: {exc}", file=sys.stderr)
         return 2
     settings = get_settings()
-    statuses = follow(seeded, timeout_seconds=settings.crawl_timeout_minutes * 60)
+    # SIGTERM (the scheduler stopping) or SIGINT: close the runs `interrupted`, not leave them running.
+    stop = StopRequest()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda signum, _frame: stop.request(signum))
+    statuses = follow(seeded, timeout_seconds=settings.crawl_timeout_minutes * 60, stop=stop)
     return 0 if all(status == "succeeded" for status in statuses.values()) else 1
 
 

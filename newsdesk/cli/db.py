@@ -10,9 +10,10 @@ import typer
 from core.errors import UserError
 from core.masking import mask_secrets
 from core.settings import PROJECT_ROOT, get_settings
-from newsdesk.cli.app import app, err_console
+from newsdesk.cli.app import JsonOption, app, err_console, print_json, reading_engine
 from storage import access, migrate
 from storage.db import get_engine
+from storage.db import reading_engine as engine_for_reading
 
 db_app = typer.Typer(no_args_is_help=True, help="Create, upgrade and inspect the database schema.")
 app.add_typer(db_app, name="db")
@@ -52,15 +53,21 @@ def downgrade(revision: str = typer.Argument(..., help="Revision to go back to, 
 
 
 @db_app.command("current")
-def current() -> None:
-    """Print the database's schema revision and whether it is the newest.
+def current(as_json: bool = JsonOption) -> None:
+    """Print the database's schema revision and whether it is the newest; exit 1 when it is not,
+    2 when the database is not there or not initialised.
 
     Example: `newsdesk db current`
     """
-    engine = get_engine(readonly=True)
+    engine = engine_for_reading()  # one line and exit 2 when there is no database at all
     revision, head = migrate.current_revision(engine), migrate.head_revision()
+    if revision is None:
+        raise UserError(f"{_where()} is not initialised: run `newsdesk db upgrade`")
     state = "up to date" if revision == head else f"out of date, run `newsdesk db upgrade` (head is {head})"
-    typer.echo(f"{_where()}: {revision or 'not initialised'} ({state})")
+    if as_json:
+        print_json({"database": _where(), "revision": revision, "head": head, "up_to_date": revision == head})
+    else:
+        typer.echo(f"{_where()}: {revision} ({state})")
     if revision != head:
         raise typer.Exit(1)
 
@@ -71,8 +78,7 @@ def check() -> None:
 
     Example: `newsdesk db check`
     """
-    migrate.ensure_current(get_engine(readonly=True))
-    drift = migrate.schema_drift(get_engine(readonly=True))
+    drift = migrate.schema_drift(reading_engine())
     if drift:
         for difference in drift:
             typer.echo(f"drift: {difference}")

@@ -66,6 +66,7 @@ class SourceRun:
     quiet: int = 0
     done: bool = False
     seeded: int = 0
+    database: str | None = None  # the identity of the database the run is recorded in
 
 
 def redis_server():
@@ -115,15 +116,18 @@ def push_discovery(server, source: SourceRun) -> int:
     from scrapy_redis import picklecompat
     from scrapy_redis.queue import PriorityQueue
 
-    from crawlers.distributed.queue import KEYS, PASS_META, RUN_META
+    from crawlers.distributed.queue import DATABASE_META, KEYS, PASS_META, RUN_META, count_queued
 
     queue = PriorityQueue(server, source.spider, KEYS["queue"].format(source=source.key), picklecompat)
     count = 0
     for request in source.spider.discovery_requests():
         request.meta[RUN_META] = source.run_id
         request.meta[PASS_META] = source.passes
+        request.meta[DATABASE_META] = source.database
         queue.push(request)
         count += 1
+    if count:
+        count_queued(server, source.run_id, count)
     return count
 
 
@@ -133,6 +137,7 @@ def seed(keys: list[str], *, trigger: str, sources_path: Path | None = None) -> 
     from crawlers.sources import load_sources, sources_file
     from storage import migrate, runs, sources
     from storage.db import get_engine, session_factory
+    from storage.identity import database_id
 
     settings = get_settings()
     migrate.ensure_current(get_engine())
@@ -141,11 +146,12 @@ def seed(keys: list[str], *, trigger: str, sources_path: Path | None = None) -> 
     scrapy = scrapy_settings(sources_path, "coordinator")
     seeded = []
     with session_factory().begin() as session:
+        database = database_id(session)
         ids = sources.sync_sources(session, [specs[k] for k in keys], disable_missing=False)
         for key in keys:
             run = runs.start_run(session, source_id=ids[key], spider=key, trigger=trigger,
                                  stale_after=timedelta(minutes=settings.stale_lock_minutes))
-            seeded.append(SourceRun(key, run.id, _spider(scrapy, key)))
+            seeded.append(SourceRun(key, run.id, _spider(scrapy, key), database=database))
     for source in seeded:
         source.seeded = push_discovery(server, source)
         logger.info("run %s of %s: %s discovery requests queued", source.run_id, source.key, source.seeded)
@@ -165,6 +171,22 @@ def _aggregate(run_id: int) -> tuple[dict, int]:
                 totals[name] = totals.get(name, 0) + value
     totals["newsdesk/workers"] = len(rows)
     return totals, len(rows)
+
+
+def _unaccounted(server, source: SourceRun, stats: dict) -> str | None:
+    """Why a run whose queue is empty cannot be `succeeded`: requests were queued for it that no
+    worker of its database took (a worker of another database, or one that does not count what it
+    takes, popped them), so their pages are neither stored, nor dropped, nor failed here."""
+    from crawlers.distributed.queue import run_accounts
+
+    queued, taken = run_accounts(server, source.run_id)
+    stats["newsdesk/distributed/queued"], stats["newsdesk/distributed/taken"] = queued, taken
+    if taken >= queued:
+        return None
+    logger.error("run %s of %s: %s of %s requests handed out were never taken by a worker of this database",
+                 source.run_id, source.key, queued - taken, queued)
+    return (f"{queued - taken} of {queued} requests handed out were not accounted for (taken by no worker "
+            "of this database: a worker connected to another database, or an older newsdesk, took them)")
 
 
 def _check(server, source: SourceRun) -> str:
@@ -270,6 +292,9 @@ def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: flo
                 stats, _workers = _aggregate(source.run_id)
                 stats["newsdesk/passes"] = source.passes
                 status, error = run_status("finished", stats)
+                unaccounted = _unaccounted(server, source, stats)
+                if unaccounted and status == "succeeded":
+                    status, error = "failed", unaccounted
                 with session_factory().begin() as session:
                     runs.finish_run(session, source.run_id, status, stats=stats, error=error)
                 assess_finished_run(source.run_id)  # health and alerts; never raises

@@ -50,9 +50,10 @@ def print_json(data) -> None:
 
 
 def wide_console() -> Console:
-    """stdout; 160 columns when it is not a terminal, so tables in logs and pipes stay readable."""
+    """stdout; when it is not a terminal, 160 columns for rules and tables, and lines of text never
+    wrapped (a path or a URL stays whole in logs and pipes)."""
     console = Console()
-    return console if console.is_terminal else Console(width=160)
+    return console if console.is_terminal else Console(width=160, soft_wrap=True)
 
 
 def print_table(table: Table, console: Console | None = None) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from core.masking import mask_secrets
 from core.settings import get_settings
 from crawlers.runs.counters import counters, not_stored
-from newsdesk.cli.app import app, wide_console
+from newsdesk.cli.app import app, print_table, wide_console
 from newsdesk.cli.crawl import run_crawl
 from storage import migrate
 from storage.db import get_engine, session_factory
@@ -34,7 +34,7 @@ def _summary(console, run_ids: list[int]) -> None:
             table.add_row("1st" if first_ids[run.spider] == run.id else "2nd", run.spider, run.status,
                           str(numbers["pages"]), str(numbers["new"]), str(numbers["updated"]),
                           str(numbers["duplicates"]), reasons)
-        console.print(table)
+        print_table(table, console)
         articles = session.scalar(select(func.count()).select_from(Article))
         stories = session.scalar(select(func.count()).select_from(Story))
         syndicated = session.scalars(select(Story).where(Story.member_count > 1)).all()

@@ -98,14 +98,13 @@ def read_stored_jobs(engine, tablename: str) -> list:
     from sqlalchemy import select
 
     store = SQLAlchemyJobStore(engine=engine, tablename=tablename)
-    columns = set(store.jobs_t.c.keys())
-    if not {"id", "next_run_time", "job_state"} <= columns or not hasattr(Job, "__setstate__"):
-        record(LIBRARY, "read_jobs", False, f"the job store's table has columns {sorted(columns)}")
+    table = job_store_table(engine, tablename)
+    if not hasattr(Job, "__setstate__"):
+        record(LIBRARY, "read_jobs", False, "Job has no __setstate__")
         raise UserError("this APScheduler release stores jobs in a form newsdesk cannot read without writing: "
                         "install the apscheduler version pinned in requirements.lock")
     record(LIBRARY, "read_jobs", True)
     jobs: list = []
-    table = store.jobs_t
     with engine.connect() as connection:
         rows = connection.execute(select(table.c.id, table.c.job_state).order_by(table.c.next_run_time)).all()
     for job_id, state in rows:
@@ -118,3 +117,18 @@ def read_stored_jobs(engine, tablename: str) -> list:
         except Exception as exc:  # noqa: BLE001 - one unreadable job is reported, not fatal
             jobs.append((job_id, f"{type(exc).__name__}: {exc}"))
     return jobs
+
+
+def job_store_table(engine, tablename: str):
+    """The SQLAlchemy table of APScheduler's job store (its `jobs_t`: id, next_run_time, job_state),
+    to read its rows or copy them (storage/copy.py) without going through the store."""
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+
+    table = getattr(SQLAlchemyJobStore(engine=engine, tablename=tablename), "jobs_t", None)
+    columns = set(table.c.keys()) if table is not None else set()
+    if not {"id", "next_run_time", "job_state"} <= columns:
+        record(LIBRARY, "job_store_table", False, f"the job store's table has columns {sorted(columns)}")
+        raise UserError("this APScheduler release keeps its jobs in a table newsdesk does not know: "
+                        "install the apscheduler version pinned in requirements.lock")
+    record(LIBRARY, "job_store_table", True)
+    return table

@@ -86,6 +86,52 @@ def check() -> None:
     typer.echo("models and migrations agree")
 
 
+@db_app.command("copy")
+def copy(to: str = typer.Option(..., "--to", help="URL of the database to copy into (new and empty; upgraded here).")) -> None:
+    """Copy the whole database (DATABASE_URL) into another, empty one: from SQLite to PostgreSQL, or back.
+
+    Every table, ids kept, in one transaction on the target (a failed copy leaves it empty); the
+    source is only read. The target keeps its own identity and builds its own search index and
+    change log (readers of the change feed start again from the beginning there). Stop crawls
+    and the scheduler first; afterwards point DATABASE_URL at the target.
+
+    Example: `newsdesk db copy --to postgresql://newsdesk@db.internal/newsdesk`
+    """
+    from rich.progress import Progress
+
+    from core.settings import get_settings
+    from storage.copy import copy_database
+    from storage.db import make_engine
+
+    source = engine_for_reading()
+    target_url = to if "://" in to else None
+    if target_url is None:
+        raise UserError(f"--to {to!r}: give a database URL (postgresql://user@host/db or sqlite:////path/file.db)")
+    if make_url_safe(target_url) == make_url_safe(get_settings().resolved_database_url):
+        raise UserError("--to names the database being copied: give another one")
+    target = make_engine(target_url)
+    try:
+        if not err_console.is_terminal:
+            copied = copy_database(source, target)
+        else:
+            with Progress(console=err_console, transient=True) as progress:
+                task = progress.add_task("copying")
+                copied = copy_database(source, target, progress=lambda table, rows: progress.update(
+                    task, advance=rows, description=f"copying {table}"))
+    finally:
+        target.dispose()
+    typer.echo(f"copied {_where()} -> {mask_secrets(target_url)}: " + ", ".join(
+        f"{table} {rows}" for table, rows in copied.items() if rows))
+
+
+def make_url_safe(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    from storage.db import normalise_url
+
+    return normalise_url(make_url(url)).render_as_string(hide_password=True)
+
+
 @db_app.command("grant-reader")
 def grant_reader(
     role: str = typer.Argument(..., help="Role name for downstream readers."),

@@ -268,6 +268,7 @@ def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: flo
     Returns statuses."""
     from crawlers.distributed.queue import KEYS, OPEN_RUN_TTL_SECONDS
     from crawlers.runs.after_run import assess_finished_run
+    from crawlers.runs.counters import summary
     from crawlers.runs.recorder import run_status
     from storage import runs
     from storage.db import session_factory
@@ -297,6 +298,7 @@ def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: flo
                     status, error = "failed", unaccounted
                 with session_factory().begin() as session:
                     runs.finish_run(session, source.run_id, status, stats=stats, error=error)
+                logger.info("run %s of %s ended: %s; %s", source.run_id, source.key, status, summary(stats))
                 assess_finished_run(source.run_id)  # health and alerts; never raises
                 statuses[source.run_id] = status
                 source.done = True

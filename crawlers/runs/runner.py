@@ -108,10 +108,15 @@ class Interrupts:
         self._previous: dict[int, object] = {}
 
     @classmethod
-    def forwarded_to(cls, process: CrawlProcess) -> Interrupts:
+    def forwarded_to(cls, process: CrawlProcess, *, then: Callable[[int], None] | None = None) -> Interrupts:
         """First signal: the same signal to the crawl process (Scrapy closes its spiders cleanly on
-        SIGINT and SIGTERM); second: SIGKILL (the runs are then marked by `follow`)."""
-        return cls(lambda signum: _send(process, signum), lambda _signum: _send(process, signal.SIGKILL))
+        SIGINT and SIGTERM), then `then(signum)`; second: SIGKILL (`follow` then marks the runs)."""
+        def first(signum: int) -> None:
+            _send(process, signum)
+            if then is not None:
+                then(signum)
+
+        return cls(first, lambda _signum: _send(process, signal.SIGKILL))
 
     def _handle(self, signum, _frame) -> None:
         self.received.append(signum)

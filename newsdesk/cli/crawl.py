@@ -55,15 +55,8 @@ def run_crawl(keys: list[str], *, trigger: str, sources: Path | None, console: C
     console.print(f"crawling {', '.join(keys)} (process {process.pid}, log {process.log_path})", markup=False,
                   highlight=False)
     display = CrawlDisplay(console, err_console, pid=process.pid, keys=keys)
-    interrupts = runner.Interrupts.forwarded_to(process)
-    forward = interrupts.first
-
-    def stopping(signum: int) -> None:
-        forward(signum)
-        display.tell(f"{signal.Signals(signum).name}: stopping the crawl cleanly (its runs end `interrupted`); "
-                     "Ctrl-C again to kill it")
-
-    interrupts.first = stopping
+    interrupts = runner.Interrupts.forwarded_to(process, then=lambda signum: display.tell(
+        f"{signal.Signals(signum).name}: stopping the crawl cleanly (its runs end `interrupted`); Ctrl-C again to kill it"))
     with interrupts, display:
         code = runner.follow(
             process,

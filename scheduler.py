@@ -32,8 +32,9 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import delete, select
+from sqlalchemy import inspect as sqlalchemy_inspect
 
-from compat.apscheduler import JobStoreClient, NightlyScheduler
+from compat.apscheduler import JobStoreClient, NightlyScheduler, read_stored_jobs
 from core.dates import utcnow
 from core.settings import get_settings
 from crawlers.runs import runner
@@ -144,17 +145,25 @@ def _crawlable(keys: list[str]) -> list[str]:
 
 
 def run_job(keys: list[str], trigger: str = "scheduled") -> int:
-    """The job every schedule runs: one crawl process for these sources, with the crawl timeout."""
-    if _stopping.is_set():
-        return 1
+    """The job every schedule runs: one crawl process for these sources, with the crawl timeout.
+
+    A stop of the scheduler never loses a crawl: one that had not started when the stop came, or
+    that the stop cut short, is queued again (a one-off job) and runs when the scheduler next
+    starts; its sources resume where they were (what was stored is not fetched again).
+    """
     settings = get_settings()
-    keys = _crawlable(keys)
-    if not keys:
-        return 1
-    # With NEWSDESK_REDIS_URL the nightly crawl is distributed: this process seeds the shared queue
-    # and follows the `newsdesk worker`s; the run records are the same.
-    process = runner.launch(keys, trigger=trigger, distributed=bool(settings.redis_url))
+    # The check and the launch happen under the lock stop_active_crawls takes: a crawl either is
+    # launched before the stop looks at the running crawls (and is stopped by it), or sees the stop.
     with _active_lock:
+        if _stopping.is_set():
+            requeue(keys, trigger, "the scheduler was stopping when it was due")
+            return 1
+        keys = _crawlable(keys)
+        if not keys:
+            return 1
+        # With NEWSDESK_REDIS_URL the nightly crawl is distributed: this process seeds the shared
+        # queue and follows the `newsdesk worker`s; the run records are the same.
+        process = runner.launch(keys, trigger=trigger, distributed=bool(settings.redis_url))
         _active[process.pid] = process
     logger.info("crawl of %s started (pid %s, %s)", ", ".join(keys), process.pid, trigger)
     try:
@@ -163,14 +172,28 @@ def run_job(keys: list[str], trigger: str = "scheduled") -> int:
     finally:
         with _active_lock:
             _active.pop(process.pid, None)
-    statuses = ", ".join(f"{r.spider}={r.status}" for r in process.runs()) or "no run started"
+    ran = process.runs()
+    statuses = ", ".join(f"{r.spider}={r.status}" for r in ran) or "no run started"
     logger.info("crawl of %s ended with status %s: %s", ", ".join(keys), code, statuses)
+    if _stopping.is_set():
+        finished = {run.spider for run in ran if run.status not in ("running", "interrupted")}
+        cut_short = [key for key in keys if key not in finished]
+        if cut_short:
+            requeue(cut_short, trigger, "the scheduler was stopped during its crawl")
     return code
+
+
+def requeue(keys: list[str], trigger: str, why: str) -> str:
+    """Queue these sources again as a one-off job, run when a scheduler next runs."""
+    job_id = queue_once(keys, trigger)
+    logger.warning("crawl of %s queued again as %s: %s", ", ".join(keys), job_id, why)
+    return job_id
 
 
 def stop_active_crawls(grace_seconds: float) -> None:
     """SIGTERM every running crawl, give them the grace period, kill the rest, close their runs."""
     with _active_lock:
+        _stopping.set()  # from here on, a job that is due queues itself again instead of starting
         processes = list(_active.values())
     threads = [threading.Thread(target=runner.stop, args=(p, grace_seconds)) for p in processes]
     for thread in threads:
@@ -188,9 +211,9 @@ def _heartbeat(instance_id: int) -> None:
             instance.heartbeat_at = utcnow()
 
 
-def live_instances() -> list[SchedulerInstance]:
+def live_instances(engine=None) -> list[SchedulerInstance]:
     cutoff = utcnow() - timedelta(seconds=3 * HEARTBEAT_SECONDS)
-    with session_factory()() as session:
+    with session_factory(engine)() as session:
         return list(session.scalars(select(SchedulerInstance).where(SchedulerInstance.heartbeat_at >= cutoff)))
 
 
@@ -202,13 +225,19 @@ def load_sources() -> list[SourceSpec]:
 
 def queue_run_now(key: str, at: datetime | None = None) -> str:
     """Queue a crawl of one source through the scheduler's own path (its job store)."""
+    return queue_once([key], "manual", at)
+
+
+def queue_once(keys: list[str], trigger: str, at: datetime | None = None) -> str:
+    """Store a one-off job crawling `keys` at `at` (now), kept 24 h for a scheduler to run it."""
     scheduler = build_scheduler(blocking=False)
     scheduler.start(paused=True)
+    label = ", ".join(keys) if len(keys) <= 3 else f"{len(keys)} sources"
     try:
-        job_id = f"{RUN_NOW_PREFIX}{key}:{utcnow():%Y%m%dT%H%M%S%f}"
+        job_id = f"{RUN_NOW_PREFIX}{keys[0] if len(keys) == 1 else 'sources'}:{utcnow():%Y%m%dT%H%M%S%f}"
         scheduler.add_job(RUN_JOB, trigger=DateTrigger(run_date=at or utcnow()),
-                          args=[[key], "manual"], id=job_id, name=f"crawl {key} (run-now)", jobstore="default",
-                          misfire_grace_time=24 * 3600)
+                          args=[list(keys), trigger], id=job_id, jobstore="default", misfire_grace_time=24 * 3600,
+                          name=f"crawl {label} ({'run-now' if trigger == 'manual' else 'queued again'})")
     finally:
         scheduler.shutdown(wait=False)
     return job_id
@@ -226,44 +255,77 @@ def describe_trigger(trigger) -> str:
     return str(trigger)
 
 
-def stored_jobs(sources: list[SourceSpec] | None = None) -> list[tuple[str, str, object, str]]:
-    """(id, name, next run time, trigger) of every stored job, after syncing with the sources file.
+def _job_rows(jobs) -> list[tuple[str, str, object, str]]:
+    return [(job.id, job.name, job.next_run_time, describe_trigger(job.trigger))
+            for job in sorted(jobs, key=lambda j: (j.next_run_time is None, j.next_run_time or 0))]
 
-    Done with a paused scheduler of its own: nothing runs, the job store is only read and updated.
-    """
+
+def sync_stored_jobs(sources: list[SourceSpec]) -> list[tuple[str, str, object, str]]:
+    """Make the stored jobs match the sources file (the scheduler does it when it starts), and
+    return them: (id, name, next run time, trigger). Done with a paused scheduler of its own."""
     scheduler = build_scheduler(blocking=False)
     scheduler.start(paused=True)
     try:
-        for change in sync_jobs(scheduler, sources if sources is not None else load_sources()):
+        for change in sync_jobs(scheduler, sources):
             logger.info("%s", change)
-        return [(job.id, job.name, job.next_run_time, describe_trigger(job.trigger))
-                for job in sorted(scheduler.get_jobs(jobstore="default"), key=lambda j: (j.next_run_time is None, j.next_run_time))]
+        return _job_rows(scheduler.get_jobs(jobstore="default"))
     finally:
         scheduler.shutdown(wait=False)
+
+
+def stored_jobs(engine) -> list[tuple[str, str, object, str]]:
+    """(id, name, next run time, trigger) of every stored job, read and nothing else: no sync with
+    whatever sources file the caller's shell names, no table created where there is none (a
+    database the scheduler never ran on lists nothing), no unreadable job deleted."""
+    if not sqlalchemy_inspect(engine).has_table(JOB_TABLE):
+        return []
+    jobs = read_stored_jobs(engine, JOB_TABLE)
+    readable = _job_rows(job for job in jobs if not isinstance(job, tuple))
+    return readable + [(job_id, f"unreadable ({error})", None, "-") for job_id, error in
+                       (job for job in jobs if isinstance(job, tuple))]
+
+
+ROUTINE_JOBS = ("poll", "heartbeat")
+
+
+class QuietRoutineJobs(logging.Filter):
+    """APScheduler logs "Running job" and "executed successfully" at INFO for every run of every
+    job: for the poll (every POLL_SECONDS) and the heartbeat that was 17,000 lines a day in
+    scheduler.log. Those two lines of those two jobs are logged at DEBUG; crawls stay at INFO."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        job = record.args[0] if isinstance(record.args, tuple) and record.args else None
+        if record.levelno == logging.INFO and getattr(job, "id", None) in ROUTINE_JOBS:
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+        return True
 
 
 def serve() -> int:
     """Run the blocking scheduler until SIGTERM/SIGINT."""
     settings = get_settings()
+    executor_log = logging.getLogger("apscheduler.executors.default")
+    if not any(isinstance(f, QuietRoutineJobs) for f in executor_log.filters):
+        executor_log.addFilter(QuietRoutineJobs())
     migrate.ensure_current(get_engine())
     sources = load_sources()
     scheduler = build_scheduler(blocking=True)
 
     def stop(signum, _frame):
+        # Only flags are set here: the scheduler is shut down by its own main loop, between two
+        # passes over due jobs (compat/apscheduler.py), never in the middle of one, where a due
+        # job would fail to be submitted and be deleted. The wake-up goes through a thread: a
+        # signal handler must not take a lock its own thread may be holding.
         logger.info("signal %s: stopping; running crawls get %s s to finish", signum, settings.shutdown_grace_seconds)
         _stopping.set()
-        if scheduler.running:
-            scheduler.shutdown(wait=False)
+        threading.Thread(target=scheduler.request_stop, name="stop", daemon=True).start()
 
     def poll() -> None:
-        # Wakes the scheduler so it sees jobs queued by other processes, and closes the window
-        # between installing the signal handlers and the scheduler running.
-        if _stopping.is_set() and scheduler.running:
-            scheduler.shutdown(wait=False)
+        """Wakes the scheduler every POLL_SECONDS so it sees jobs queued by other processes."""
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    for job_id, name, next_run, _trigger in stored_jobs(sources):
+    for job_id, name, next_run, _trigger in sync_stored_jobs(sources):
         logger.info("job %s (%s): next run %s", job_id, name, next_run)
     with session_factory().begin() as session:
         session.execute(delete(SchedulerInstance).where(SchedulerInstance.host == socket.gethostname(),

@@ -41,9 +41,27 @@ def process_jobs_hook_matches() -> bool:
 
 
 class NightlyScheduler(BlockingScheduler):
-    """The scheduler `newsdesk schedule` runs: no pass over due jobs once it has been shut down."""
+    """The scheduler `newsdesk schedule` runs: no pass over due jobs once it has been shut down,
+    and a stop (request_stop, from any thread) carried out by the main loop itself, between two
+    passes: shut down from elsewhere during a pass, a due job fails to be submitted to the
+    executors just shut down, and APScheduler then deletes it from the store without running it."""
+
+    _stop_requested = False
+
+    def request_stop(self) -> None:
+        if not process_jobs_hook_matches():  # a release we cannot hook: stop as it would
+            if self.running:
+                self.shutdown(wait=False)
+            return
+        self._stop_requested = True
+        if getattr(self, "_event", None) is not None:  # not started yet: its start wakes it anyway
+            self.wakeup()
 
     def _process_jobs(self):
+        if self._stop_requested and process_jobs_hook_matches():
+            if self.state != STATE_STOPPED:
+                self.shutdown(wait=False)
+            return None
         if self.state == STATE_STOPPED and process_jobs_hook_matches():
             return None
         return super()._process_jobs()
@@ -63,3 +81,54 @@ class JobStoreClient(BackgroundScheduler):
 
     def _process_jobs(self):
         return None
+
+
+def read_stored_jobs(engine, tablename: str) -> list:
+    """Every job in a SQLAlchemyJobStore table, read without writing anything.
+
+    The store's own reader deletes the rows it cannot unpickle (in the same transaction), and its
+    start() creates the table: neither may happen in `schedule list`, which only reads. So the
+    rows are read here, from the store's own table definition, and each is rebuilt through Job's
+    pickling protocol; a row that cannot be rebuilt is returned as (id, error text) and left alone.
+    """
+    import pickle
+
+    from apscheduler.job import Job
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from sqlalchemy import select
+
+    store = SQLAlchemyJobStore(engine=engine, tablename=tablename)
+    table = job_store_table(engine, tablename)
+    if not hasattr(Job, "__setstate__"):
+        record(LIBRARY, "read_jobs", False, "Job has no __setstate__")
+        raise UserError("this APScheduler release stores jobs in a form newsdesk cannot read without writing: "
+                        "install the apscheduler version pinned in requirements.lock")
+    record(LIBRARY, "read_jobs", True)
+    jobs: list = []
+    with engine.connect() as connection:
+        rows = connection.execute(select(table.c.id, table.c.job_state).order_by(table.c.next_run_time)).all()
+    for job_id, state in rows:
+        try:
+            job_state = pickle.loads(state)
+            job_state["jobstore"] = store
+            job = Job.__new__(Job)
+            job.__setstate__(job_state)
+            jobs.append(job)
+        except Exception as exc:  # noqa: BLE001 - one unreadable job is reported, not fatal
+            jobs.append((job_id, f"{type(exc).__name__}: {exc}"))
+    return jobs
+
+
+def job_store_table(engine, tablename: str):
+    """The SQLAlchemy table of APScheduler's job store (its `jobs_t`: id, next_run_time, job_state),
+    to read its rows or copy them (storage/copy.py) without going through the store."""
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+
+    table = getattr(SQLAlchemyJobStore(engine=engine, tablename=tablename), "jobs_t", None)
+    columns = set(table.c.keys()) if table is not None else set()
+    if not {"id", "next_run_time", "job_state"} <= columns:
+        record(LIBRARY, "job_store_table", False, f"the job store's table has columns {sorted(columns)}")
+        raise UserError("this APScheduler release keeps its jobs in a table newsdesk does not know: "
+                        "install the apscheduler version pinned in requirements.lock")
+    record(LIBRARY, "job_store_table", True)
+    return table

@@ -26,3 +26,11 @@ def one_line(exc: BaseException) -> tuple[str, int] | None:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc).splitlines()[0]
         return (f"database unavailable: {mask_secrets(reason)} (check DATABASE_URL and that the server is running)", 3)
     return None
+
+
+def did_you_mean(word: str, choices) -> str:
+    """" (did you mean 'x'?)" when one of `choices` is close to a mistyped `word`, else ""."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -18,6 +18,7 @@ from compat.scrapy import robots_internals_match
 from compat.twisted import install as install_excess_body_check
 from core.network import ALLOWED_SCHEMES, address_is_public
 from core.network import literal_ip as _literal_ip
+from core.outcomes import LIVE_PREFIX, failure_kind
 from core.settings import from_scrapy
 
 logger = logging.getLogger(__name__)
@@ -93,6 +94,15 @@ class BackoffRetryMiddleware(RetryMiddleware):
             give_up_log_level=request.meta.get("give_up_log_level", self.give_up_log_level),
         )
 
+    async def _back_off(self, seconds: float) -> None:
+        """Wait before a retry; counted while waiting, so `newsdesk crawl` can say what it waits for."""
+        stats = self.crawler.stats
+        stats.inc_value(LIVE_PREFIX + "backing_off")
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            stats.inc_value(LIVE_PREFIX + "backing_off", -1)
+
     def _delay(self, request, response=None) -> float | None:
         attempt = request.meta.get("retry_times", 0)
         if response is not None and response.status in (429, 503):
@@ -111,7 +121,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
             retry = self._retry_request(request, "partial response")
             if retry is None:
                 raise ResponseDataLossError(f"{response.url}: the connection closed before </html>")
-            await asyncio.sleep(self._delay(request))
+            await self._back_off(self._delay(request))
             return retry
         if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
             return response
@@ -122,7 +132,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         retry = self._retry_request(request, f"HTTP {response.status}")
         if retry is None:
             return response
-        await asyncio.sleep(delay)
+        await self._back_off(delay)
         return retry
 
     async def process_exception(self, request, exception):
@@ -131,7 +141,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         retry = self._retry_request(request, exception)
         if retry is None:
             return None
-        await asyncio.sleep(self._delay(request))
+        await self._back_off(self._delay(request))
         return retry
 
 
@@ -159,6 +169,7 @@ class _Unreachable:
 
 
 UNREACHABLE = _Unreachable()
+UNRESOLVABLE = _Unreachable()  # the site's host name does not resolve: nothing there can be fetched
 
 
 class UnreachableRobotsMiddleware(RobotsTxtMiddleware):
@@ -168,6 +179,8 @@ class UnreachableRobotsMiddleware(RobotsTxtMiddleware):
     robots.txt answers 5xx or times out is struggling or misconfigured; the standard asks
     crawlers to stay away until it answers again. A 4xx (no robots.txt) still means no rules.
     The run counts `newsdesk/skipped/robots_unreachable`, and a source with no other site fails.
+    A host name that does not resolve is no robots.txt problem: its requests fail as `dns`
+    (core/outcomes.py), each once, without asking the resolver again for every page.
     This relies on RobotsTxtMiddleware's internals: when compat/scrapy.py finds them changed, the
     middleware is Scrapy's own, as released.
     """
@@ -191,15 +204,18 @@ class UnreachableRobotsMiddleware(RobotsTxtMiddleware):
             super()._robots_error(exc, netloc)
             return
         self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
-        self._unreachable(netloc)
+        self._unreachable(netloc, UNRESOLVABLE if failure_kind(exc) == "dns" else UNREACHABLE)
 
-    def _unreachable(self, netloc) -> None:
+    def _unreachable(self, netloc, verdict: _Unreachable = UNREACHABLE) -> None:
         waiting = self._parsers[netloc]
-        self._parsers[netloc] = UNREACHABLE
+        self._parsers[netloc] = verdict
         if hasattr(waiting, "callback"):
-            waiting.callback(UNREACHABLE)
+            waiting.callback(verdict)
 
     def process_request_2(self, rp, request) -> None:
+        if rp is UNRESOLVABLE:
+            self._stats.inc_value("newsdesk/errors/dns")
+            raise IgnoreRequest(f"dns: the host of {request.url} could not be resolved")
         if rp is UNREACHABLE:
             self._stats.inc_value("newsdesk/skipped/robots_unreachable")
             raise IgnoreRequest("robots.txt unreachable (server error or no answer): site not crawled, RFC 9309")

@@ -20,7 +20,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from compat.scrapy import refusal_kind
 from core.dates import utcnow
-from core.outcomes import page_rejected
+from core.outcomes import failure_kind, page_rejected
 from core.records import KEPT_HEADERS, FetchedPage, run_context
 from core.settings import Settings, from_scrapy
 from core.urls import canonical_url, clean_url
@@ -95,11 +95,34 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"newsdesk/{key}", value)
 
     def discovery_failed(self, failure):
-        """Errback of feed/sitemap/section requests: count it; the run reports it as an error."""
-        if failure.check(IgnoreRequest) and refusal_kind(failure.getErrorMessage()) == "robots_disallowed":
-            self.count("skipped/robots_disallowed")
-        self.count("errors/discovery")
-        self.logger.warning("could not fetch %s: %s", failure.request.url, failure.getErrorMessage())
+        """Errback of feed/sitemap/section requests: the listing failed, counted with its kind (a
+        robots.txt block is a skip, not a failure); a run whose listings all failed ends `failed`."""
+        self.count("listings_failed")
+        outcome = self._count_failure(failure)
+        self.logger.warning("listing %s %s: %s", outcome, failure.request.url, failure.getErrorMessage())
+
+    def _count_failure(self, failure) -> str:
+        """Count a request that ended in an errback in the vocabulary of outcomes; returns what
+        was counted ("failed (http_404)", "skipped (robots_disallowed)") for the log line."""
+        if failure.check(HttpError):  # (an IgnoreRequest subclass: test it first)
+            kind = f"http_{failure.value.response.status}"
+        elif failure.check(IgnoreRequest):
+            refusal = refusal_kind(failure.getErrorMessage())
+            if refusal == "robots_disallowed":
+                self.count("skipped/robots_disallowed")
+                return "skipped (robots_disallowed)"
+            if refusal == "too_large":
+                self.count("dropped/too_large")
+                return "dropped (too_large)"
+            if refusal is None:
+                # Refused by a middleware of ours, which counted it (robots.txt unreachable or
+                # unresolvable, private address, bad scheme) and said why in its message.
+                return "refused"
+            kind = refusal
+        else:
+            kind = failure_kind(failure.type)
+        self.count(f"errors/{kind}")
+        return f"failed ({kind})"
 
     # --- candidates to requests ------------------------------------------------------------------
     def _skip_reason(self, candidate: Candidate, now) -> str | None:
@@ -188,21 +211,8 @@ class NewsSpider(scrapy.Spider):
     # --- responses to items ----------------------------------------------------------------------
     def article_failed(self, failure):
         """Count why an article was not fetched: robots.txt, an HTTP error, or the network."""
-        if failure.check(HttpError):  # (an IgnoreRequest subclass: test it first)
-            self.count(f"errors/http_{failure.value.response.status}")
-        elif failure.check(IgnoreRequest):
-            kind = refusal_kind(failure.getErrorMessage())
-            if kind == "robots_disallowed":
-                self.count("skipped/robots_disallowed")
-            elif kind == "too_many_redirects":
-                self.count("errors/too_many_redirects")
-            elif kind == "too_large":
-                self.count("dropped/too_large")
-            else:
-                return  # refused by a middleware of ours that counted it already (robots.txt unreachable, private address, bad scheme)
-        else:
-            self.count(f"errors/download_{failure.type.__name__}")
-        self.logger.info("article not fetched %s: %s", failure.request.url, failure.getErrorMessage())
+        outcome = self._count_failure(failure)
+        self.logger.info("article %s %s: %s", outcome, failure.request.url, failure.getErrorMessage())
 
     def request_dropped(self, request, spider):
         """A redirect back to a URL of the same chain: the scheduler drops it without an errback."""

@@ -13,7 +13,7 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from core.errors import UserError
+from core.errors import UserError, did_you_mean
 from core.settings import get_settings
 
 KEY_PATTERN = r"^[a-z][a-z0-9_]{1,63}$"
@@ -120,8 +120,8 @@ _PATTERN_HELP = {
 }
 
 
-def _describe(path: Path, raw: dict, exc: ValidationError) -> str:
-    error = exc.errors()[0]
+def _describe(path: Path, raw: dict, error: dict) -> str:
+    """One line for one validation error: the file, the entry (index and key), the field, what is wrong."""
     loc = list(error["loc"])
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "string_pattern_mismatch":
@@ -139,8 +139,7 @@ def _describe(path: Path, raw: dict, exc: ValidationError) -> str:
     return f"{path}: {'.'.join(str(p) for p in loc) or 'file'}: {message}"
 
 
-def load_sources(path: Path) -> list[SourceSpec]:
-    """Read and validate a sources file; raise UserError with one line on any problem."""
+def _read(path: Path) -> dict:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except RecursionError:  # PyYAML composes nested collections recursively
@@ -156,10 +155,27 @@ def load_sources(path: Path) -> list[SourceSpec]:
         raise UserError(f"{path}: not valid YAML{where}: {problem}") from None
     if not isinstance(raw, dict):
         raise UserError(f"{path}: expected a mapping with a `sources:` list at the top")
+    return raw
+
+
+def validation_errors(path: Path) -> list[str]:
+    """Every mistake in a sources file, one line each (empty when it is valid). A file that cannot
+    be read or parsed at all is one UserError, as with load_sources."""
+    raw = _read(path)
+    try:
+        SourcesFile.model_validate(raw)
+    except ValidationError as exc:
+        return [_describe(path, raw, error) for error in exc.errors()]
+    return []
+
+
+def load_sources(path: Path) -> list[SourceSpec]:
+    """Read and validate a sources file; raise UserError with one line on any problem."""
+    raw = _read(path)
     try:
         return SourcesFile.model_validate(raw).sources
     except ValidationError as exc:
-        raise UserError(_describe(path, raw, exc)) from None
+        raise UserError(_describe(path, raw, exc.errors()[0])) from None
 
 
 def sources_file(path: Path | None = None) -> Path:
@@ -180,7 +196,8 @@ def select_sources(keys: list[str], *, all_sources: bool, path: Path | None = No
     chosen = []
     for key in dict.fromkeys(keys):
         if key not in specs:
-            raise UserError(f"unknown source {key!r} in {sources_file(path)} (see `newsdesk sources list`)")
+            raise UserError(f"unknown source {key!r} in {sources_file(path)}{did_you_mean(key, specs)} "
+                            "(see `newsdesk sources list`)")
         if not specs[key].enabled:
             raise UserError(f"source {key!r} is disabled in {sources_file(path)} (set enabled: true to crawl it)")
         chosen.append(specs[key])

@@ -13,6 +13,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.errors import UserError
 from core.sanitise import storable, strip_unstorable
 
 # How long a SQLite writer waits for another process's write transaction before giving up.
@@ -141,10 +142,47 @@ def get_engine(url: str | None = None, *, readonly: bool = False) -> Engine:
     return _ENGINES[key]
 
 
+def sqlite_path(url: str | URL) -> Path | None:
+    """The file of a SQLite URL (plain or `file:` URI form); None for another database or :memory:."""
+    url = make_url(url)
+    if url.get_backend_name() != "sqlite":
+        return None
+    database = (url.database or "").removeprefix("file:").split("?", 1)[0]
+    return Path(database) if database and database != ":memory:" else None
+
+
+_READING: dict[str, Engine] = {}
+
+
+def reading_engine(url: str | None = None) -> Engine:
+    """The engine of a command that only reads (`runs`, `search`, `export`, `health` ...): it
+    never creates anything. SQLite: the file must exist (else a one-line UserError saying to run
+    `newsdesk db upgrade`) and is opened with mode=ro, so SQLite itself refuses every write.
+    PostgreSQL: the configured URL, every transaction read-only."""
+    if url is None:
+        from core.settings import get_settings
+
+        url = get_settings().resolved_database_url
+    if url not in _READING:
+        path = sqlite_path(url)
+        if path is not None:
+            if not path.is_file():
+                raise UserError(f"no database at {path}: run `newsdesk db upgrade` to create it (or set DATABASE_URL)")
+            ro = URL.create("sqlite", database=f"file:{path.resolve()}", query={"mode": "ro", "uri": "true"})
+            _READING[url] = make_engine(ro, readonly=True)
+        elif make_url(url).get_backend_name() == "postgresql":
+            _READING[url] = get_engine(url, readonly=True).execution_options(postgresql_readonly=True)
+        else:
+            _READING[url] = get_engine(url, readonly=True)
+    return _READING[url]
+
+
 def dispose_engines() -> None:
     """Close every pooled connection (after a fork, and in tests that switch databases)."""
     while _ENGINES:
         _ENGINES.popitem()[1].dispose()
+    while _READING:
+        _READING.popitem()[1].dispose()
 
 
 def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:

@@ -308,6 +308,20 @@ class SchedulerInstance(Base):
     heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class DatabaseIdentity(Base):
+    """Which database this is: one random UUID, made by the migration that created the table.
+
+    Distributed runs carry it, so a `newsdesk worker` writing to another database refuses their
+    requests (crawlers/distributed/queue.py). A hash of the URL would not do: two URLs can name
+    one database, and one URL can name two over time.
+    """
+
+    __tablename__ = "database_identity"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class RejectedUrl(Base):
     """A fetched URL that did not become an article, and why: not fetched again for a while."""
 

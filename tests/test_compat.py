@@ -14,13 +14,14 @@ from compat import scrapy as compat_scrapy
 from compat import scrapy_redis as compat_scrapy_redis
 from compat import trafilatura as compat_trafilatura
 from compat import twisted as compat_twisted
+from compat import typer as compat_typer
 from core.errors import UserError
 
 
 @pytest.fixture
 def fresh_checks():
     for check in (compat_scrapy.robots_internals_match, compat_scrapy._engine_has_next_call,
-                  compat_scrapy_redis._has_decoder, compat_apscheduler.process_jobs_hook_matches):
+                  compat_scrapy_redis._has_decoder, compat_apscheduler.process_jobs_hook_matches, compat_typer.install):
         check.cache_clear()
     yield
     for check in (compat_scrapy.robots_internals_match, compat_scrapy._engine_has_next_call,
@@ -42,8 +43,10 @@ def test_every_guarded_use_applies_on_the_locked_versions(fresh_checks):
     assert compat_scrapy_redis._has_decoder(PriorityQueue)
     assert compat_apscheduler.process_jobs_hook_matches()
     assert compat_twisted.install()
+    assert compat_typer.install()
     assert compat.skipped() == []
-    assert {p.library for p in compat.patches()} == {"trafilatura", "scrapy", "scrapy_redis", "apscheduler", "twisted"}
+    assert {p.library for p in compat.patches()} == {"trafilatura", "scrapy", "scrapy_redis", "apscheduler", "twisted",
+                                                     "typer"}
 
 
 def test_a_renamed_trafilatura_table_is_skipped_and_recorded(fresh_checks, monkeypatch):
@@ -131,3 +134,34 @@ def test_a_changed_twisted_parser_is_left_alone_and_recorded(fresh_checks, monke
     assert [p.key for p in compat.skipped()] == ["twisted.excess_body"]
     monkeypatch.undo()
     assert compat_twisted.install()
+
+
+def test_typer_without_its_type_column_hook_leaves_help_as_released(fresh_checks, monkeypatch):
+    from typer.core import TyperOption
+
+    monkeypatch.setattr(TyperOption, "display_type_rich", None)  # gone from this release
+    assert compat_typer.install() is False
+    assert [p.key for p in compat.skipped()] == ["typer.flag_help"]
+
+
+def test_the_scheduler_stops_between_passes_and_reads_jobs_without_writing(fresh_checks, tmp_path):
+    from apscheduler.jobstores.memory import MemoryJobStore
+    from sqlalchemy import inspect
+
+    from storage.db import make_engine
+
+    scheduler = compat_apscheduler.NightlyScheduler(jobstores={"default": MemoryJobStore()})
+    scheduler.request_stop()  # before it starts: its first pass stops it
+    scheduler.start()  # returns: a stopped blocking scheduler does not block
+    assert not scheduler.running
+    engine = make_engine(f"sqlite:///{tmp_path / 'jobs.db'}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE apscheduler_jobs (id VARCHAR(191) PRIMARY KEY, "
+                                   "next_run_time FLOAT, job_state BLOB NOT NULL)")
+        connection.exec_driver_sql("INSERT INTO apscheduler_jobs VALUES ('broken', 1.0, x'00')")
+    [(job_id, error)] = compat_apscheduler.read_stored_jobs(engine, "apscheduler_jobs")
+    assert job_id == "broken" and error  # reported, and left where it was (APScheduler deletes it)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM apscheduler_jobs").scalar() == 1
+    assert "apscheduler_jobs" in inspect(engine).get_table_names()
+    engine.dispose()

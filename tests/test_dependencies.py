@@ -85,7 +85,7 @@ def test_libraries_whose_internals_we_use_have_an_upper_bound():
     # A fresh install must never pull a major (or, for these, minor) release nobody has tested.
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     requirements = {canonicalize_name(Requirement(spec).name): Requirement(spec) for spec in project["dependencies"]}
-    for name in ("scrapy", "trafilatura", "scrapy-redis", "apscheduler", "lxml"):
+    for name in ("scrapy", "trafilatura", "scrapy-redis", "apscheduler", "lxml", "typer"):
         assert any(spec.operator in ("<", "<=", "~=", "==") for spec in requirements[name].specifier), name
 
 

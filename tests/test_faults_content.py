@@ -185,7 +185,7 @@ def test_a_50_mb_page_is_refused_at_the_size_cap_and_counted(crawled):
     at most; the good article is stored."""
     site = crawled.site
     assert site.count("/huge_page/declared") == site.count("/huge_page/streamed") == 1
-    assert crawled.crawl.counted("huge_page") == {"newsdesk/errors/download_DownloadCancelledError": 2}
+    assert crawled.crawl.counted("huge_page") == {"newsdesk/errors/too_large": 2}
     for path in ("/huge_page/declared", "/huge_page/streamed"):
         assert site.bytes_sent[path] < 16 * MIB, path  # socket buffers, not 50 MB
     assert set(crawled.crawl.stored("huge_page")) == canonical(crawled.good["huge_page"])

@@ -161,7 +161,7 @@ def test_connection_reset_mid_response_is_retried_and_a_half_page_never_stored(c
     assert site.count("/connection_reset/always") == site.count("/connection_reset/no-length") == ATTEMPTS
     assert site.count("/connection_reset/once") == 2
     assert site.count("/connection_reset/no-length-whole") == 1
-    assert crawled.crawl.counted("connection_reset") == {"newsdesk/errors/download_ResponseDataLossError": 2}
+    assert crawled.crawl.counted("connection_reset") == {"newsdesk/errors/data_loss": 2}
     stored = crawled.crawl.stored("connection_reset")
     assert set(stored) == canonical(site.url("/connection_reset/once"), site.url("/connection_reset/no-length-whole"),
                                     crawled.good["connection_reset"])
@@ -175,7 +175,7 @@ def test_a_server_that_stalls_is_timed_out_retried_and_given_up(crawled, key, pa
     """Headers then silence, or no answer at all: each attempt ends at NEWSDESK_DOWNLOAD_TIMEOUT,
     the URL is given up after the retries and counted; the good article is stored."""
     assert crawled.site.count(path) == ATTEMPTS
-    assert crawled.crawl.counted(key) == {"newsdesk/errors/download_DownloadTimeoutError": 1}
+    assert crawled.crawl.counted(key) == {"newsdesk/errors/timeout": 1}
     assert crawled.crawl.run(key).status == "succeeded"
     assert set(crawled.crawl.stored(key)) == canonical(crawled.good[key])
 
@@ -184,7 +184,7 @@ def test_a_truncated_body_is_retried_and_never_stored_truncated(crawled):
     """Content-Length larger than the bytes sent, then a clean close: data loss, retried, given up,
     counted; nothing of the truncated page is stored."""
     assert crawled.site.count("/truncated_body/short") == ATTEMPTS
-    assert crawled.crawl.counted("truncated_body") == {"newsdesk/errors/download_ResponseDataLossError": 1}
+    assert crawled.crawl.counted("truncated_body") == {"newsdesk/errors/data_loss": 1}
     assert set(crawled.crawl.stored("truncated_body")) == canonical(crawled.good["truncated_body"])
 
 
@@ -219,17 +219,17 @@ def test_a_source_whose_only_feed_is_gone_fails_the_run(crawled):
     learns that the outlet moved its feed (a `succeeded` run with nothing in it would hide that)."""
     run = crawled.crawl.run("feed_gone")
     assert run.status == "failed"
-    assert run.error == "no article found: 1 feed/sitemap/section fetches failed"
-    assert crawled.crawl.counted("feed_gone") == {"newsdesk/errors/discovery": 1}
+    assert run.error == "no article found: 1 feed/sitemap/section fetches failed (failed: http_404 1)"
+    assert crawled.crawl.counted("feed_gone") == {"newsdesk/errors/http_404": 1}
     assert crawled.site.count("/feed_gone/feed.xml") == 1
     assert crawled.crawl.stored("feed_gone") == {}
 
 
 def test_a_source_with_one_feed_gone_succeeds_and_counts_the_missing_feed(crawled):
     """One feed 404, another fine: the run succeeds with what the working feed gave, and the
-    missing feed is counted as a discovery error (shown by `newsdesk runs show`)."""
+    missing feed is counted as a failure of its kind, http_404 (shown by `newsdesk runs show`)."""
     assert crawled.crawl.run("feed_partly_gone").status == "succeeded"
-    assert crawled.crawl.counted("feed_partly_gone") == {"newsdesk/errors/discovery": 1}
+    assert crawled.crawl.counted("feed_partly_gone") == {"newsdesk/errors/http_404": 1}
     assert set(crawled.crawl.stored("feed_partly_gone")) == canonical(crawled.good["feed_partly_gone"])
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -36,6 +37,26 @@ STABLE_POLLS = 2
 POLL_SECONDS = 0.5
 
 
+class StopRequest:
+    """Ctrl-C or SIGTERM for a coordinator: set by a signal handler, read by `follow` between polls.
+    The first stops the run (queued requests dropped, workers finish what they hold, runs end
+    `interrupted`); a second stops waiting for the workers."""
+
+    def __init__(self) -> None:
+        self.signals: list[int] = []
+
+    def request(self, signum: int) -> None:
+        self.signals.append(signum)
+
+    @property
+    def requested(self) -> bool:
+        return bool(self.signals)
+
+    @property
+    def insisted(self) -> bool:
+        return len(self.signals) > 1
+
+
 @dataclass
 class SourceRun:
     key: str
@@ -45,6 +66,7 @@ class SourceRun:
     quiet: int = 0
     done: bool = False
     seeded: int = 0
+    database: str | None = None  # the identity of the database the run is recorded in
 
 
 def redis_server():
@@ -94,15 +116,18 @@ def push_discovery(server, source: SourceRun) -> int:
     from scrapy_redis import picklecompat
     from scrapy_redis.queue import PriorityQueue
 
-    from crawlers.distributed.queue import KEYS, PASS_META, RUN_META
+    from crawlers.distributed.queue import DATABASE_META, KEYS, PASS_META, RUN_META, count_queued
 
     queue = PriorityQueue(server, source.spider, KEYS["queue"].format(source=source.key), picklecompat)
     count = 0
     for request in source.spider.discovery_requests():
         request.meta[RUN_META] = source.run_id
         request.meta[PASS_META] = source.passes
+        request.meta[DATABASE_META] = source.database
         queue.push(request)
         count += 1
+    if count:
+        count_queued(server, source.run_id, count)
     return count
 
 
@@ -112,6 +137,7 @@ def seed(keys: list[str], *, trigger: str, sources_path: Path | None = None) -> 
     from crawlers.sources import load_sources, sources_file
     from storage import migrate, runs, sources
     from storage.db import get_engine, session_factory
+    from storage.identity import database_id
 
     settings = get_settings()
     migrate.ensure_current(get_engine())
@@ -120,11 +146,12 @@ def seed(keys: list[str], *, trigger: str, sources_path: Path | None = None) -> 
     scrapy = scrapy_settings(sources_path, "coordinator")
     seeded = []
     with session_factory().begin() as session:
+        database = database_id(session)
         ids = sources.sync_sources(session, [specs[k] for k in keys], disable_missing=False)
         for key in keys:
             run = runs.start_run(session, source_id=ids[key], spider=key, trigger=trigger,
                                  stale_after=timedelta(minutes=settings.stale_lock_minutes))
-            seeded.append(SourceRun(key, run.id, _spider(scrapy, key)))
+            seeded.append(SourceRun(key, run.id, _spider(scrapy, key), database=database))
     for source in seeded:
         source.seeded = push_discovery(server, source)
         logger.info("run %s of %s: %s discovery requests queued", source.run_id, source.key, source.seeded)
@@ -144,6 +171,22 @@ def _aggregate(run_id: int) -> tuple[dict, int]:
                 totals[name] = totals.get(name, 0) + value
     totals["newsdesk/workers"] = len(rows)
     return totals, len(rows)
+
+
+def _unaccounted(server, source: SourceRun, stats: dict) -> str | None:
+    """Why a run whose queue is empty cannot be `succeeded`: requests were queued for it that no
+    worker of its database took (a worker of another database, or one that does not count what it
+    takes, popped them), so their pages are neither stored, nor dropped, nor failed here."""
+    from crawlers.distributed.queue import run_accounts
+
+    queued, taken = run_accounts(server, source.run_id)
+    stats["newsdesk/distributed/queued"], stats["newsdesk/distributed/taken"] = queued, taken
+    if taken >= queued:
+        return None
+    logger.error("run %s of %s: %s of %s requests handed out were never taken by a worker of this database",
+                 source.run_id, source.key, queued - taken, queued)
+    return (f"{queued - taken} of {queued} requests handed out were not accounted for (taken by no worker "
+            "of this database: a worker connected to another database, or an older newsdesk, took them)")
 
 
 def _check(server, source: SourceRun) -> str:
@@ -175,11 +218,57 @@ def _check(server, source: SourceRun) -> str:
     return "done" if source.quiet >= STABLE_POLLS else "working"
 
 
+def interrupt(server, seeded: list[SourceRun], stop: StopRequest, *, grace_seconds: float,
+              poll_seconds: float = POLL_SECONDS) -> dict[int, str]:
+    """Stop the sources not done yet: drop their queued requests (the next crawl finds again what
+    they led to; what was stored is known and not fetched twice), wait up to `grace_seconds` for
+    the workers to finish the requests they hold (unless the stop is insisted on), then close the
+    runs `interrupted` with what the workers counted."""
+    from crawlers.distributed.queue import KEYS
+    from crawlers.runs.after_run import assess_finished_run
+    from storage import runs
+    from storage.db import session_factory
+
+    pending = [source for source in seeded if not source.done]
+    dropped = {}
+    for source in pending:
+        queue = KEYS["queue"].format(source=source.key)
+        dropped[source.key] = server.zcard(queue)
+        server.delete(queue)
+    deadline = time.monotonic() + grace_seconds
+    while not stop.insisted and time.monotonic() < deadline:
+        busy = [w for source in pending for w in server.hkeys(KEYS["busy"].format(source=source.key))
+                if server.exists(KEYS["worker"].format(worker=w.decode()))]
+        if not busy:
+            break
+        time.sleep(poll_seconds)
+    statuses = {}
+    for source in pending:
+        queue = KEYS["queue"].format(source=source.key)
+        dropped[source.key] += server.zcard(queue)  # what the last held requests led to
+        server.delete(queue)
+        stats, _ = _aggregate(source.run_id)
+        stats["newsdesk/passes"] = source.passes
+        with session_factory().begin() as session:
+            runs.finish_run(session, source.run_id, "interrupted", stats=stats,
+                            error=f"stopped by signal {stop.signals[0]}: {dropped[source.key]} queued requests dropped; "
+                                  "the next crawl takes up what was not stored")
+        assess_finished_run(source.run_id)
+        statuses[source.run_id] = "interrupted"
+        source.done = True
+        server.delete(KEYS["open"].format(source=source.key))
+        logger.warning("run %s of %s interrupted (signal %s)", source.run_id, source.key, stop.signals[0])
+    return statuses
+
+
 def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: float = POLL_SECONDS,
-           on_progress: Callable[[dict[str, str]], None] | None = None) -> dict[int, str]:
-    """Watch the sources until each is done (or the timeout); close their runs. Returns statuses."""
+           on_progress: Callable[[dict[str, str]], None] | None = None,
+           stop: StopRequest | None = None) -> dict[int, str]:
+    """Watch the sources until each is done (or the timeout, or a stop); close their runs.
+    Returns statuses."""
     from crawlers.distributed.queue import KEYS, OPEN_RUN_TTL_SECONDS
     from crawlers.runs.after_run import assess_finished_run
+    from crawlers.runs.counters import summary
     from crawlers.runs.recorder import run_status
     from storage import runs
     from storage.db import session_factory
@@ -190,6 +279,10 @@ def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: flo
     states: dict[str, str] = {s.key: "waiting" for s in seeded}
     statuses: dict[int, str] = {}
     while any(not s.done for s in seeded):
+        if stop is not None and stop.requested:
+            statuses.update(interrupt(server, seeded, stop, grace_seconds=get_settings().shutdown_grace_seconds,
+                                      poll_seconds=poll_seconds))
+            break
         for source in seeded:
             if source.done:
                 continue
@@ -200,8 +293,12 @@ def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: flo
                 stats, _workers = _aggregate(source.run_id)
                 stats["newsdesk/passes"] = source.passes
                 status, error = run_status("finished", stats)
+                unaccounted = _unaccounted(server, source, stats)
+                if unaccounted and status == "succeeded":
+                    status, error = "failed", unaccounted
                 with session_factory().begin() as session:
                     runs.finish_run(session, source.run_id, status, stats=stats, error=error)
+                logger.info("run %s of %s ended: %s; %s", source.run_id, source.key, status, summary(stats))
                 assess_finished_run(source.run_id)  # health and alerts; never raises
                 statuses[source.run_id] = status
                 source.done = True
@@ -244,7 +341,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"newsdesk: error: {exc}", file=sys.stderr)
         return 2
     settings = get_settings()
-    statuses = follow(seeded, timeout_seconds=settings.crawl_timeout_minutes * 60)
+    # SIGTERM (the scheduler stopping) or SIGINT: close the runs `interrupted`, not leave them running.
+    stop = StopRequest()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda signum, _frame: stop.request(signum))
+    statuses = follow(seeded, timeout_seconds=settings.crawl_timeout_minutes * 60, stop=stop)
     return 0 if all(status == "succeeded" for status in statuses.values()) else 1
 
 

@@ -13,7 +13,16 @@ fetched by one worker. On top of that:
 - workers report liveness and which sources they are busy with, so the coordinator
   (crawlers/distributed/coordinator.py) knows when a run is done and whether a worker died holding requests;
 - a worker closes after NEWSDESK_WORKER_IDLE_SECONDS with nothing to do, instead of waiting
-  forever (scrapy-redis #107, #45).
+  forever (scrapy-redis #107, #45);
+- a run's requests carry the identity of its database (`newsdesk_database`, the UUID of table
+  database_identity): a worker writing to another database (another DATABASE_URL, same Redis: a
+  worker left over from another deployment) refuses them, puts them back, says so in its log and
+  counts it (`newsdesk/distributed/refused_other_database`), instead of crawling them into the
+  wrong database or nowhere;
+- every request queued for a run and every request a worker of its database takes is counted in
+  Redis (`newsdesk:run:<run>:queued` / `:taken`): a run whose queue emptied with fewer requests
+  taken than queued lost some to something that does not account for them, and the coordinator
+  does not close it `succeeded`.
 """
 
 from __future__ import annotations
@@ -40,6 +49,9 @@ logger = logging.getLogger(__name__)
 
 RUN_META = "newsdesk_run"
 PASS_META = "newsdesk_pass"  # a run's discovery pushed again after a worker died: a new pass
+DATABASE_META = "newsdesk_database"  # the identity of the database the run is recorded in
+REFUSED_STAT = "newsdesk/distributed/refused_other_database"
+RUN_COUNTERS_TTL_SECONDS = 7 * 86400
 HEARTBEAT_SECONDS = 2
 WORKER_TTL_SECONDS = 8  # a worker silent this long is dead (it reports every 2 s)
 IDLE_POLL_SECONDS = 0.5  # how soon an idle worker sees requests another worker queued
@@ -60,6 +72,8 @@ def keys(prefix: str = "newsdesk") -> dict[str, str]:
         "busy": prefix + ":busy:{source}",                # hash: worker -> when it took work (cleared when idle)
         "open": prefix + ":open:{source}",                # a run of the source is open (the coordinator's, with a TTL)
         "run_workers": prefix + ":run:{run}:workers",     # set: workers that took part in a run
+        "run_queued": prefix + ":run:{run}:queued",       # requests queued for the run (coordinator and workers)
+        "run_taken": prefix + ":run:{run}:taken",         # requests of the run taken by workers of its database
         "queue": "{source}:requests",                     # scrapy-redis's queue (a sorted set)
     }
 
@@ -102,18 +116,34 @@ class RunScopedDupeFilter(RFPDupeFilter):
 
 # Pop the next request and mark this worker busy with its source in one step on the server. Done as
 # two round trips, a worker killed between them would take a request with it and leave no busy mark:
-# the coordinator would close the source without re-discovering what that request led to.
+# the coordinator would close the source without re-discovering what that request led to. Returns
+# the request, its score and the busy mark it replaced (to restore if the request is refused).
 POP_AND_MARK_BUSY = """
-local popped = redis.call('ZRANGE', KEYS[1], 0, 0)
+local popped = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #popped == 0 then return false end
 redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
+local before = redis.call('HGET', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-return popped[1]
+return {popped[1], popped[2], before}
 """
 
 
+def count_queued(server, run_id: int, count: int = 1) -> None:
+    pipe = server.pipeline()
+    pipe.incrby(KEYS["run_queued"].format(run=run_id), count)
+    pipe.expire(KEYS["run_queued"].format(run=run_id), RUN_COUNTERS_TTL_SECONDS)
+    pipe.execute()
+
+
+def run_accounts(server, run_id: int) -> tuple[int, int]:
+    """(requests queued for the run, requests of it taken by workers of its database)."""
+    queued, taken = server.mget(KEYS["run_queued"].format(run=run_id), KEYS["run_taken"].format(run=run_id))
+    return int(queued or 0), int(taken or 0)
+
+
 class RunAwareScheduler(Scheduler):
-    """scrapy-redis's scheduler that also tells the coordinator which worker took work of which run."""
+    """scrapy-redis's scheduler that also tells the coordinator which worker took work of which
+    run, counts what it queues and takes, and refuses the requests of another database's runs."""
 
     def open(self, spider):
         super().open(spider)
@@ -121,26 +151,73 @@ class RunAwareScheduler(Scheduler):
             raise ValueError("newsdesk's distributed scheduler needs SCHEDULER_QUEUE_CLASS = scrapy_redis.queue.PriorityQueue")
         self.pop_and_mark_busy = self.server.register_script(POP_AND_MARK_BUSY)
         self.die_after = int(os.environ.get(DIE_AFTER_ENV, 0)) or None
+        self.database = own_database(spider.settings)
+        self.refused_runs: set = set()
+
+    def enqueue_request(self, request):
+        queued = super().enqueue_request(request)
+        run = request.meta.get(RUN_META)
+        if queued and run is not None:
+            count_queued(self.server, run)
+        return queued
 
     def next_request(self):
         me = worker_id()
-        encoded = self.pop_and_mark_busy(keys=[self.queue.key, KEYS["busy"].format(source=self.spider.name)],
-                                         args=[me, time.time()])
-        if encoded is None:
+        busy = KEYS["busy"].format(source=self.spider.name)
+        popped = self.pop_and_mark_busy(keys=[self.queue.key, busy], args=[me, time.time()])
+        if popped is None:
             return None
+        encoded, score, busy_before = popped
+        request = decode_request(self.queue, encoded)
+        run = request.meta.get(RUN_META)
+        seeded_for = request.meta.get(DATABASE_META)
+        if seeded_for is not None and seeded_for != self.database:
+            self._refuse(request, encoded, score, busy_before, run, seeded_for)
+            return None
+        if self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
+        if run is not None:
+            # One round trip after the pop (the run is inside the pickled request, out of the Lua
+            # script's reach): a worker killed in between leaves its run one request short of
+            # accounted, which closes the run `failed` with the count, never silently `succeeded`.
+            pipe = self.server.pipeline()
+            pipe.sadd(KEYS["run_workers"].format(run=run), me)
+            pipe.expire(KEYS["run_workers"].format(run=run), RUN_COUNTERS_TTL_SECONDS)
+            pipe.incr(KEYS["run_taken"].format(run=run))
+            pipe.expire(KEYS["run_taken"].format(run=run), RUN_COUNTERS_TTL_SECONDS)
+            pipe.execute()
         _taken[0] += 1  # by the whole process: its crawlers (one per source) share the hook
         if _taken[0] == self.die_after:
             os.kill(os.getpid(), signal.SIGKILL)
-        request = decode_request(self.queue, encoded)
-        if self.stats:
-            self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
-        run = request.meta.get(RUN_META)
-        if run is not None:
-            pipe = self.server.pipeline()
-            pipe.sadd(KEYS["run_workers"].format(run=run), me)
-            pipe.expire(KEYS["run_workers"].format(run=run), 7 * 86400)
-            pipe.execute()
         return request
+
+    def _refuse(self, request, encoded: bytes, score, busy_before, run, seeded_for: str) -> None:
+        """Put a request of another database's run back where it was, and the busy mark as it was."""
+        pipe = self.server.pipeline()
+        pipe.zadd(self.queue.key, {encoded: float(score)})
+        busy = KEYS["busy"].format(source=self.spider.name)
+        if busy_before is None:
+            pipe.hdel(busy, worker_id())
+        else:
+            pipe.hset(busy, worker_id(), busy_before)
+        pipe.execute()
+        if self.stats:
+            self.stats.inc_value(REFUSED_STAT, spider=self.spider)
+        if run not in self.refused_runs:  # once per run: the request comes back every half second
+            self.refused_runs.add(run)
+            logger.warning(
+                "refused requests of run %s of %s and put them back: the run was seeded for database %s, this "
+                "worker writes to database %s (check DATABASE_URL: a worker must write where its coordinator does)",
+                run, self.spider.name, seeded_for, self.database)
+
+
+def own_database(settings) -> str:
+    """The identity of the database this worker writes to (storage/identity.py)."""
+    from storage.db import get_engine, session_factory
+    from storage.identity import database_id
+
+    with session_factory(get_engine(from_scrapy(settings).resolved_database_url))() as session:
+        return database_id(session)
 
 
 class RunTagMiddleware:
@@ -148,11 +225,14 @@ class RunTagMiddleware:
 
     async def process_spider_output(self, response, result):
         run, passes = response.meta.get(RUN_META), response.meta.get(PASS_META)
+        database = response.meta.get(DATABASE_META)
         async for output in result:
             if run is not None:
                 if isinstance(output, Request):
                     output.meta.setdefault(RUN_META, run)
                     output.meta.setdefault(PASS_META, passes)
+                    if database is not None:
+                        output.meta.setdefault(DATABASE_META, database)
                 elif hasattr(output, "run_id") and output.run_id is None:
                     output.run_id = run
             yield output

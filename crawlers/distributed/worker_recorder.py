@@ -16,6 +16,7 @@ from sqlalchemy import select
 from twisted.internet import task
 
 from core.dates import utcnow
+from core.outcomes import LIVE_PREFIX
 from core.records import run_context
 from core.settings import from_scrapy
 from crawlers.distributed.queue import RUN_META, worker_id
@@ -69,7 +70,8 @@ class WorkerRecorder:
     def save(self, finished: bool = False, only_if_changed: bool = False) -> None:
         if not self.runs:
             return
-        stats = json_safe(self.crawler.stats.get_stats())
+        # Gauges of what is in flight (core/outcomes.py LIVE_PREFIX) are no counts to sum.
+        stats = {k: v for k, v in json_safe(self.crawler.stats.get_stats()).items() if not k.startswith(LIVE_PREFIX)}
         if only_if_changed and stats == self.saved:
             return
         now = utcnow()

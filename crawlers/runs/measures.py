@@ -1,8 +1,10 @@
 """What source health measures of a run: counters from its stats, and the articles it stored.
 
-`run_measures` is the one function that knows the stats keys health needs: the stats vocabulary
-is being unified (stored / duplicate / dropped with a reason / failed with a kind / retried),
-and only this function should have to follow it.
+`run_measures` is the one function that knows the stats keys health needs. It reads Scrapy's
+downloader counters, which see every request (robots.txt and listings included), and takes the
+retries out the way the vocabulary of outcomes does (core/outcomes.py): a page failing after its
+retries is one failure, so its `failed` agrees with the run's failed counter on article pages
+(tests/test_outcomes.py).
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
@@ -16,8 +17,10 @@ from twisted.internet import task
 
 import compat
 from core.errors import SchemaOutOfDate
+from core.outcomes import LISTINGS_FAILED, LIVE_PREFIX
 from core.records import run_context
 from core.settings import from_scrapy
+from crawlers.runs.counters import failed_by_kind, summary
 from crawlers.runs.logs import RunLogHandler
 from storage import migrate, runs, sources
 from storage.db import get_engine, session_factory, with_retries
@@ -46,26 +49,33 @@ def json_safe(stats: dict) -> dict:
 
 def run_status(reason: str, stats: dict) -> tuple[str, str | None]:
     """(status, error) of a closed run: a finished run that stored nothing because everything
-    failed (feeds unreachable, database refusing writes) is a failed run, not a success."""
+    failed (feeds unreachable, database refusing writes) is a failed run, not a success. The
+    error speaks the vocabulary of outcomes (core/outcomes.py), naming the kinds that failed."""
     status = STATUS_BY_REASON.get(reason, "failed")
     if reason == "memusage_exceeded":
         return "failed", "stopped at the memory ceiling (NEWSDESK_MEMORY_LIMIT_MB): see the run log for what grew"
     if status != "succeeded":
         return status, None if status != "failed" else f"closed: {reason}"
-    errors = {k.removeprefix("newsdesk/errors/"): v for k, v in stats.items() if k.startswith("newsdesk/errors/")}
-    if errors.get("storage"):
-        return "failed", f"{errors['storage']} articles could not be stored"
-    if errors.get("unexpected"):
-        return "failed", f"{errors['unexpected']} pages lost to an unexpected error (a bug: see the run log)"
-    discovery_errors = errors.get("discovery", 0)
-    # A listing that answered but was not one (an HTML page where the feed was, XML refused as
-    # unsafe, a sitemap too large): as useless as one that did not answer (issue 23).
-    unusable = sum(errors.get(kind, 0) for kind in UNUSABLE_LISTINGS)
+    failed = failed_by_kind(stats)
+    if failed.get("storage"):
+        return "failed", f"{failed['storage']} articles could not be stored (failed: storage)"
+    if failed.get("unexpected"):
+        return "failed", f"{failed['unexpected']} pages lost to an unexpected error (a bug: see the run log)"
+    # Runs recorded before the vocabulary counted failed listings as errors/discovery.
+    listings_failed = int(stats.get(LISTINGS_FAILED, 0) or failed.get("discovery", 0))
     nothing_found = not stats.get("newsdesk/candidates") and not stats.get("newsdesk/feeds_not_modified")
-    if discovery_errors and nothing_found:
+    if listings_failed and nothing_found:
+        if failed.get("dns"):
+            return "failed", (f"no article found: the host of its listings could not be resolved "
+                              f"(failed: dns {failed['dns']})")
         if stats.get("newsdesk/skipped/robots_unreachable"):
             return "failed", "robots.txt unreachable (server error or no answer): the site was not crawled"
-        return "failed", f"no article found: {discovery_errors} feed/sitemap/section fetches failed"
+        causes = {kind: count for kind, count in failed.items() if kind != "discovery"}
+        because = f" (failed: {', '.join(f'{k} {v}' for k, v in causes.items())})" if causes else ""
+        return "failed", f"no article found: {listings_failed} feed/sitemap/section fetches failed{because}"
+    # A listing that answered but was not one (an HTML page where the feed was, XML refused as
+    # unsafe, a sitemap too large): as useless as one that did not answer (issue 23).
+    unusable = sum(failed.get(kind, 0) for kind in UNUSABLE_LISTINGS)
     if unusable and nothing_found:
         return "failed", f"no article found: {unusable} feeds/sitemaps were not feeds or sitemaps (HTML, unsafe XML, too large)"
     return "succeeded", None
@@ -129,10 +139,23 @@ class RunRecorder:
         # Not from inside the spider_opened signal: let the engine finish opening first.
         reactor.callLater(0, lambda: deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason)))
 
+    def live(self) -> dict[str, int]:
+        """What the crawl is doing right now, saved with the heartbeat (core/outcomes.py LIVE_GAUGES)."""
+        stats = self.crawler.stats
+        downloader = getattr(self.crawler.engine, "downloader", None)
+        active = list(getattr(downloader, "active", ()))
+        queued = (stats.get_value("scheduler/enqueued", 0) or 0) - (stats.get_value("scheduler/dequeued", 0) or 0)
+        return {
+            LIVE_PREFIX + "downloading": len(active),
+            LIVE_PREFIX + "queued": max(0, queued),
+            LIVE_PREFIX + "backing_off": max(0, stats.get_value(LIVE_PREFIX + "backing_off", 0) or 0),
+            LIVE_PREFIX + "robots_txt": sum(1 for request in active if urlsplit(request.url).path == "/robots.txt"),
+        }
+
     def beat(self):
         try:
             with self.sessions.begin() as session:
-                runs.heartbeat(session, self.run_id, json_safe(self.crawler.stats.get_stats()))
+                runs.heartbeat(session, self.run_id, {**json_safe(self.crawler.stats.get_stats()), **self.live()})
         except Exception:  # noqa: BLE001 - a missed heartbeat must not kill the crawl
             logger.warning("heartbeat of run %s failed", self.run_id, exc_info=True)
 
@@ -143,7 +166,7 @@ class RunRecorder:
             return
         for patch in compat.skipped():  # upstream internals this process ran without (compat/)
             self.crawler.stats.set_value(f"newsdesk/compat_skipped/{patch.key}", 1)
-        stats = json_safe(self.crawler.stats.get_stats())
+        stats = {k: v for k, v in json_safe(self.crawler.stats.get_stats()).items() if not k.startswith(LIVE_PREFIX)}
         status, error = run_status(reason, stats)
 
         def finish() -> None:
@@ -153,7 +176,7 @@ class RunRecorder:
         # A run ending while the database restarts must still be closed, not left `running`.
         with_retries(finish, on_retry=lambda exc: logger.warning("closing run %s failed (%s), retrying",
                                                                   self.run_id, str(exc).splitlines()[0]))
-        logger.info("run %s of %s ended: %s (%s)", self.run_id, spider.name, status, reason)
+        logger.info("run %s of %s ended: %s (%s); %s", self.run_id, spider.name, status, reason, summary(stats))
         # Its health against the source's usual runs (and alerts), logged into the run's own log.
         from crawlers.runs.after_run import assess_finished_run
 

@@ -93,6 +93,60 @@ def launch(keys: list[str], *, trigger: str, sources_path: Path | None = None,
 CRAWL_PROCESS_ENV = {"MALLOC_ARENA_MAX": "2"}
 
 
+class Interrupts:
+    """Ctrl-C and SIGTERM while a command follows a crawl it started.
+
+    The crawl process runs in a session of its own (start_new_session: a crash or a hang-up of the
+    caller's terminal must not take it down), so a terminal's Ctrl-C reaches only the caller. Here
+    the first SIGINT or SIGTERM calls `first` (pass it on: the crawl closes cleanly, its runs end
+    `interrupted`) and a second calls `second` (kill it). Handlers are restored on exit; used in
+    the main thread only, as Python's signal handlers must be.
+    """
+
+    def __init__(self, first: Callable[[int], None], second: Callable[[int], None]):
+        self.first, self.second = first, second
+        self.received: list[int] = []
+        self._previous: dict[int, object] = {}
+
+    @classmethod
+    def forwarded_to(cls, process: CrawlProcess, *, then: Callable[[int], None] | None = None) -> Interrupts:
+        """First signal: the same signal to the crawl process (Scrapy closes its spiders cleanly on
+        SIGINT and SIGTERM), then `then(signum)`; second: SIGKILL (`follow` then marks the runs)."""
+        def first(signum: int) -> None:
+            _send(process, signum)
+            if then is not None:
+                then(signum)
+
+        return cls(first, lambda _signum: _send(process, signal.SIGKILL))
+
+    def _handle(self, signum, _frame) -> None:
+        self.received.append(signum)
+        (self.first if len(self.received) == 1 else self.second)(signum)
+
+    def __enter__(self) -> Interrupts:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            self._previous[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+
+    @property
+    def interrupted(self) -> bool:
+        return bool(self.received)
+
+    @property
+    def killed(self) -> bool:
+        return len(self.received) > 1
+
+
+def _send(process: CrawlProcess, signum: int) -> None:
+    if process.popen.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            process.popen.send_signal(signum)
+
+
 def stop(process: CrawlProcess, grace_seconds: float) -> None:
     """Ask the crawl to stop (Scrapy closes its spiders cleanly on SIGTERM); kill it after the grace."""
     if process.popen.poll() is not None:
@@ -173,7 +227,8 @@ def follow(process: CrawlProcess, *, on_progress: Callable[[list[CrawlRun]], Non
                 .values(status="timeout", error=f"stopped after the {timeout_seconds:.0f} s crawl timeout")
             )
     elif code < 0:
-        mark_unfinished(process, "interrupted", f"the crawl process was killed by signal {-code}")
+        name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
+        mark_unfinished(process, "interrupted", f"the crawl process was killed by signal {-code} ({name})")
     elif code != 0:
         cause = process.last_error()
         mark_unfinished(process, "failed", f"the crawl process exited with status {code}" + (f": {cause}" if cause else ""))

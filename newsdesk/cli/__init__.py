@@ -31,6 +31,9 @@ def _register() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command; expected errors become one line on stderr and a non-zero exit code."""
+    from compat import typer as typer_help
+
+    typer_help.install()  # flags in --help without a bogus value type
     _register()
     try:
         app(args=argv, prog_name="newsdesk")  # click exits by itself on success and usage errors

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from datetime import timedelta
 from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.live import Live
 from sqlalchemy import select
 
 from core.errors import UserError
 from core.settings import get_settings
 from crawlers.runs import runner
 from crawlers.sources import select_sources
-from newsdesk.cli.app import app, err_console, wide_console
+from newsdesk.cli.app import app, err_console, print_table, wide_console
+from newsdesk.cli.progress import CrawlDisplay
 from newsdesk.cli.runs import runs_table
 from storage import migrate, runs
 from storage.db import get_engine, session_factory
@@ -34,28 +36,41 @@ def refuse_locked_sources(keys: list[str]) -> None:
                 runs.check_not_locked(session, source, key, stale_after=timedelta(minutes=settings.stale_lock_minutes))
 
 
+# `newsdesk crawl` interrupted by Ctrl-C or SIGTERM exits as a shell reports SIGINT.
+INTERRUPTED_EXIT = 130
+
+
 def run_crawl(keys: list[str], *, trigger: str, sources: Path | None, console: Console,
               scrapy_settings: dict[str, str] | None = None, env: dict[str, str] | None = None,
               collect: list[int] | None = None) -> int:
     """Start one crawl process for these sources, show its progress, print the summary.
 
-    Returns the exit code for the command: 0 when every run succeeded.
+    Ctrl-C (or SIGTERM) is passed on to the crawl process, which closes cleanly: its runs end
+    `interrupted` and the next crawl takes up exactly what they did not store. A second Ctrl-C
+    kills it (its runs are still marked). Returns the exit code for the command: 0 when every run
+    succeeded, 130 when interrupted.
     """
     settings = get_settings()
     process = runner.launch(keys, trigger=trigger, sources_path=sources, scrapy_settings=scrapy_settings, env=env)
     console.print(f"crawling {', '.join(keys)} (process {process.pid}, log {process.log_path})", markup=False,
                   highlight=False)
-    with Live(runs_table([], title="crawling"), console=console, refresh_per_second=4, transient=True) as live:
+    display = CrawlDisplay(console, err_console, pid=process.pid, keys=keys)
+    interrupts = runner.Interrupts.forwarded_to(process, then=lambda signum: display.tell(
+        f"{signal.Signals(signum).name}: stopping the crawl cleanly (its runs end `interrupted`); Ctrl-C again to kill it"))
+    with interrupts, display:
         code = runner.follow(
             process,
-            on_progress=lambda runs: live.update(runs_table(runs, title="crawling")),
+            on_progress=display.update,
             timeout_seconds=settings.crawl_timeout_minutes * 60 + settings.shutdown_grace_seconds,
             grace_seconds=settings.shutdown_grace_seconds,
         )
     runs = process.runs()
     if collect is not None:
         collect.extend(run.id for run in runs)
-    console.print(runs_table(runs, title="crawl summary"))
+    print_table(runs_table(runs, title="crawl summary"), console)
+    if interrupts.interrupted:
+        err_console.print(f"newsdesk: interrupted: {interrupted_summary(runs)}", markup=False, highlight=False)
+        return INTERRUPTED_EXIT
     if not runs:
         tail = process.stderr_tail()
         raise UserError(f"the crawl process ended (status {code}) without starting a run: {tail.splitlines()[-1] if tail else 'no output'}")
@@ -66,7 +81,17 @@ def run_crawl(keys: list[str], *, trigger: str, sources: Path | None, console: C
     return 1 if failed or code != 0 else 0
 
 
+def interrupted_summary(runs) -> str:
+    if not runs:
+        return "the crawl stopped before it opened a run"
+    listed = ", ".join(f"{run.id} ({run.spider}) {run.status}" for run in runs)
+    return f"runs {listed}; `newsdesk crawl` again takes up what they did not store"
+
+
 def run_distributed(keys: list[str], *, trigger: str, sources: Path | None, console: Console) -> int:
+    """Seed a distributed run and follow the workers. Ctrl-C (or SIGTERM) stops it: the queued
+    requests are dropped, what workers hold is finished, the runs end `interrupted`; a second
+    Ctrl-C stops waiting for the workers."""
     from crawlers.distributed import coordinator
     from storage.models import CrawlRun
 
@@ -75,16 +100,26 @@ def run_distributed(keys: list[str], *, trigger: str, sources: Path | None, cons
     console.print(f"seeded {len(seeded)} runs in {settings.redis_url and 'Redis'}; waiting for `newsdesk worker`s",
                   markup=False, highlight=False)
     run_ids = [s.run_id for s in seeded]
+    stop = coordinator.StopRequest()
+    display = CrawlDisplay(console, err_console, pid=os.getpid(), keys=keys, title="distributed crawl")
 
-    def table(states=None):
+    def stopping(signum: int) -> None:
+        stop.request(signum)
+        display.tell(f"{signal.Signals(signum).name}: stopping the distributed run (queued requests dropped, "
+                     "workers finish what they hold); Ctrl-C again not to wait for them")
+
+    def rows():
         with session_factory()() as session:
-            rows = session.scalars(select(CrawlRun).where(CrawlRun.id.in_(run_ids)).order_by(CrawlRun.id)).all()
-        return runs_table(rows, title="distributed crawl" + (f" ({', '.join(f'{k}: {v}' for k, v in states.items())})" if states else ""))
+            return session.scalars(select(CrawlRun).where(CrawlRun.id.in_(run_ids)).order_by(CrawlRun.id)).all()
 
-    with Live(table(), console=console, refresh_per_second=2, transient=True) as live:
+    with runner.Interrupts(stopping, stop.request), display:
         statuses = coordinator.follow(seeded, timeout_seconds=settings.crawl_timeout_minutes * 60,
-                                      on_progress=lambda states: live.update(table(states)))
-    console.print(table())
+                                      on_progress=lambda _states: display.update(rows()), stop=stop)
+    final = rows()
+    print_table(runs_table(final, title="distributed crawl"), console)
+    if stop.requested:
+        err_console.print(f"newsdesk: interrupted: {interrupted_summary(final)}", markup=False, highlight=False)
+        return INTERRUPTED_EXIT
     return 0 if all(status == "succeeded" for status in statuses.values()) else 1
 
 

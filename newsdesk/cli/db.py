@@ -10,9 +10,10 @@ import typer
 from core.errors import UserError
 from core.masking import mask_secrets
 from core.settings import PROJECT_ROOT, get_settings
-from newsdesk.cli.app import app, err_console
+from newsdesk.cli.app import JsonOption, app, err_console, print_json, reading_engine
 from storage import access, migrate
 from storage.db import get_engine
+from storage.db import reading_engine as engine_for_reading
 
 db_app = typer.Typer(no_args_is_help=True, help="Create, upgrade and inspect the database schema.")
 app.add_typer(db_app, name="db")
@@ -52,15 +53,21 @@ def downgrade(revision: str = typer.Argument(..., help="Revision to go back to, 
 
 
 @db_app.command("current")
-def current() -> None:
-    """Print the database's schema revision and whether it is the newest.
+def current(as_json: bool = JsonOption) -> None:
+    """Print the database's schema revision and whether it is the newest; exit 1 when it is not,
+    2 when the database is not there or not initialised.
 
     Example: `newsdesk db current`
     """
-    engine = get_engine(readonly=True)
+    engine = engine_for_reading()  # one line and exit 2 when there is no database at all
     revision, head = migrate.current_revision(engine), migrate.head_revision()
+    if revision is None:
+        raise UserError(f"{_where()} is not initialised: run `newsdesk db upgrade`")
     state = "up to date" if revision == head else f"out of date, run `newsdesk db upgrade` (head is {head})"
-    typer.echo(f"{_where()}: {revision or 'not initialised'} ({state})")
+    if as_json:
+        print_json({"database": _where(), "revision": revision, "head": head, "up_to_date": revision == head})
+    else:
+        typer.echo(f"{_where()}: {revision} ({state})")
     if revision != head:
         raise typer.Exit(1)
 
@@ -71,13 +78,58 @@ def check() -> None:
 
     Example: `newsdesk db check`
     """
-    migrate.ensure_current(get_engine(readonly=True))
-    drift = migrate.schema_drift(get_engine(readonly=True))
+    drift = migrate.schema_drift(reading_engine())
     if drift:
         for difference in drift:
             typer.echo(f"drift: {difference}")
         raise typer.Exit(1)
     typer.echo("models and migrations agree")
+
+
+@db_app.command("copy")
+def copy(to: str = typer.Option(..., "--to", help="URL of the database to copy into (new and empty; upgraded here).")) -> None:
+    """Copy the whole database (DATABASE_URL) into another, empty one: from SQLite to PostgreSQL, or back.
+
+    Every table, ids kept, in one transaction on the target (a failed copy leaves it empty); the
+    source is only read. The target keeps its own identity and builds its own search index and
+    change log (readers of the change feed start again from the beginning there). Stop crawls
+    and the scheduler first; afterwards point DATABASE_URL at the target.
+
+    Example: `newsdesk db copy --to postgresql://newsdesk@db.internal/newsdesk`
+    """
+    from rich.progress import Progress
+
+    from core.settings import get_settings
+    from storage.copy import copy_database
+    from storage.db import make_engine
+
+    source = engine_for_reading()
+    target_url = to if "://" in to else None
+    if target_url is None:
+        raise UserError(f"--to {to!r}: give a database URL (postgresql://user@host/db or sqlite:////path/file.db)")
+    if make_url_safe(target_url) == make_url_safe(get_settings().resolved_database_url):
+        raise UserError("--to names the database being copied: give another one")
+    target = make_engine(target_url)
+    try:
+        if not err_console.is_terminal:
+            copied = copy_database(source, target)
+        else:
+            with Progress(console=err_console, transient=True) as progress:
+                task = progress.add_task("copying")
+                copied = copy_database(source, target, progress=lambda table, rows: progress.update(
+                    task, advance=rows, description=f"copying {table}"))
+    finally:
+        target.dispose()
+    typer.echo(f"copied {_where()} -> {mask_secrets(target_url)}: " + ", ".join(
+        f"{table} {rows}" for table, rows in copied.items() if rows))
+
+
+def make_url_safe(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    from storage.db import normalise_url
+
+    return normalise_url(make_url(url)).render_as_string(hide_password=True)
 
 
 @db_app.command("grant-reader")

@@ -24,7 +24,7 @@ from newsdesk.cli.app import app, err_console
 from pipelines.dedup.signatures import band_keys
 from pipelines.dedup.writer import ArticleWriter, DedupSettings
 from storage import dedup_index, migrate, stories
-from storage.db import get_engine, session_factory
+from storage.db import get_engine, reading_engine, session_factory
 from storage.models import Article, CrawlRun, DedupSignature, Story
 
 BATCH = 200
@@ -125,8 +125,10 @@ def dedup(rebuild_all: bool = typer.Option(False, "--rebuild", help="Recompute s
     Example: `NEWSDESK_DEDUP_THRESHOLD=0.6 newsdesk dedup --rebuild`
     """
     settings = get_settings()
-    migrate.ensure_current(get_engine())
-    sessions = session_factory()
+    # Without --rebuild this only reads: it must not create a database that is not there.
+    engine = get_engine() if rebuild_all else reading_engine()
+    migrate.ensure_current(engine)
+    sessions = session_factory(engine)
     writer = ArticleWriter(DedupSettings.from_settings(settings))
     with sessions() as session:
         articles = session.scalar(select(func.count()).select_from(Article))

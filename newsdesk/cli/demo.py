@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from core.masking import mask_secrets
 from core.settings import get_settings
 from crawlers.runs.counters import counters, not_stored
-from newsdesk.cli.app import app, wide_console
-from newsdesk.cli.crawl import run_crawl
+from newsdesk.cli.app import app, print_table, wide_console
+from newsdesk.cli.crawl import INTERRUPTED_EXIT, run_crawl
 from storage import migrate
 from storage.db import get_engine, session_factory
 from storage.models import Article, ArticleRevision, CrawlRun, Story
@@ -34,7 +34,7 @@ def _summary(console, run_ids: list[int]) -> None:
             table.add_row("1st" if first_ids[run.spider] == run.id else "2nd", run.spider, run.status,
                           str(numbers["pages"]), str(numbers["new"]), str(numbers["updated"]),
                           str(numbers["duplicates"]), reasons)
-        console.print(table)
+        print_table(table, console)
         articles = session.scalar(select(func.count()).select_from(Article))
         stories = session.scalar(select(func.count()).select_from(Story))
         syndicated = session.scalars(select(Story).where(Story.member_count > 1)).all()
@@ -73,8 +73,11 @@ def demo() -> None:
         code = 0
         for label in ("first crawl", "second crawl, after one article changed"):
             console.rule(label)
-            code |= run_crawl(keys, trigger="demo", sources=sources_path, console=console, env=DEMO_ENV,
-                              collect=runs)
+            status = run_crawl(keys, trigger="demo", sources=sources_path, console=console, env=DEMO_ENV,
+                               collect=runs)
+            if status == INTERRUPTED_EXIT:  # Ctrl-C: the crawl stopped cleanly; so does the demo
+                raise typer.Exit(status)
+            code |= status
             network.advance()
     finally:
         network.stop()

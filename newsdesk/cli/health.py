@@ -12,7 +12,7 @@ from rich.text import Text
 
 from core.errors import UserError
 from core.settings import get_settings
-from newsdesk.cli.app import app, wide_console
+from newsdesk.cli.app import app, print_table
 from newsdesk.cli.crawl import SourcesOption
 from newsdesk.cli.runs import HEALTH_STYLE
 
@@ -34,14 +34,16 @@ def health(
     """
     rows = health_rows(sources, only=source)
     if source and not rows:
-        from crawlers.sources import sources_file
+        from core.errors import did_you_mean
+        from crawlers.sources import load_sources, sources_file
 
-        raise UserError(f"unknown source {source!r}: not an enabled source of {sources_file(sources)} "
-                        "and never run (see `newsdesk sources list`)")
+        keys = [spec.key for spec in load_sources(sources_file(sources))]
+        raise UserError(f"unknown source {source!r}{did_you_mean(source, keys)}: not an enabled source of "
+                        f"{sources_file(sources)} and never run (see `newsdesk sources list`)")
     if as_json:
         typer.echo(json.dumps([row.as_json() for row in rows], indent=2))
     else:
-        wide_console().print(health_table(rows))
+        print_table(health_table(rows))
     if any(row.status == "failing" for row in rows):
         raise typer.Exit(1)
 
@@ -51,13 +53,12 @@ def health_rows(sources: Path | None = None, only: str | None = None):
     from core.dates import utcnow
     from crawlers.runs.overview import source_health
     from crawlers.sources import load_sources, sources_file
-    from storage import migrate
-    from storage.db import get_engine, session_factory
+    from newsdesk.cli.app import reading_engine
+    from storage.db import session_factory
 
     settings = get_settings()
     specs = load_sources(sources_file(sources))
-    engine = get_engine(readonly=True)
-    migrate.ensure_current(engine)
+    engine = reading_engine()
     # A scheduled run may start up to the jitter late, and may be caught up within the misfire grace.
     grace = timedelta(seconds=settings.schedule_jitter_seconds, minutes=settings.misfire_grace_minutes)
     with session_factory(engine)() as session:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from contextlib import nullcontext
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -12,10 +13,19 @@ from rich.table import Table
 from rich.text import Text
 
 from core.errors import UserError
-from newsdesk.cli.app import app, err_console, parse_since, wide_console
+from newsdesk.cli.app import (
+    JsonOption,
+    app,
+    check_source_key,
+    err_console,
+    parse_since,
+    print_json,
+    print_table,
+    reading_engine,
+    reading_sessions,
+)
 from storage import export as exporter
-from storage import migrate
-from storage.db import get_engine, session_factory
+from storage.db import session_factory
 from storage.search import search as run_search
 
 _COUNTRY_CODE = re.compile(r"^[A-Za-z]{2}$")
@@ -44,6 +54,11 @@ def tag_filters(countries: list[str] | None, organisations: list[str] | None) ->
             "organisations": [o.upper() for o in organisations or ()] or None}
 
 
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
 @app.command("search")
 def search(
     query: str = typer.Argument(..., help="Words to find in titles and bodies; quote a phrase."),
@@ -53,6 +68,7 @@ def search(
     limit: int = typer.Option(20, "--limit", min=1, max=1000, help="How many results."),
     country: list[str] = COUNTRY_OPTION,
     organisation: list[str] = ORGANISATION_OPTION,
+    as_json: bool = JsonOption,
 ) -> None:
     """Full-text search over titles and bodies, best matches first.
 
@@ -62,24 +78,31 @@ def search(
     Example: `newsdesk search "border talks" --since 7d --stories --country KG --organisation SCO`
     """
     tags = tag_filters(country, organisation)
-    engine = get_engine(readonly=True)
-    migrate.ensure_current(engine)
-    with session_factory(engine)() as session:
-        hits = run_search(session, query, since=parse_since(since), source_key=source, limit=limit, stories=stories,
+    since_time = parse_since(since)
+    with reading_sessions()() as session:
+        check_source_key(session, source)
+        hits = run_search(session, query, since=since_time, source_key=source, limit=limit, stories=stories,
                           **tags)
+    if as_json:
+        print_json([{"article_id": hit.article_id, "story_id": hit.story_id, "story_members": hit.story_members,
+                     "source": hit.source_key, "title": hit.title, "url": hit.url,
+                     "published_at": hit.published_at.isoformat() if hit.published_at else None,
+                     "snippet": hit.snippet} for hit in hits])
+        return
     if not hits:
         typer.echo("no match")
         return
     table = Table(title=f"{len(hits)} {'stories' if stories else 'articles'} for {query!r}", title_justify="left")
-    for column in ("published", "source", "title", "story" if stories else "id", "url"):
+    for column in ("published", "source", "title", "story" if stories else "id"):
         table.add_column(column)
+    table.add_column("url", overflow="fold")  # whole, on a terminal too: a URL cut short is no URL
     for hit in hits:
         # Text(...) renders stored strings literally: no markup, and control characters escaped.
         table.add_row(f"{hit.published_at:%Y-%m-%d}" if hit.published_at else "-", hit.source_key,
                       Text(exporter.escape_control(hit.title)) + Text("\n" + exporter.escape_control(hit.snippet), style="dim"),
                       f"{hit.story_id} ({hit.story_members})" if stories else str(hit.article_id),
                       Text(exporter.escape_control(hit.url)))
-    wide_console().print(table)
+    print_table(table)
 
 
 @app.command("export")
@@ -88,7 +111,7 @@ def export(
     until: str = typer.Option(None, "--until", help="Before this publication date."),
     source: str = typer.Option(None, "--source", help="Only this source key."),
     stories_only: bool = typer.Option(False, "--stories-only", help="Export v_stories instead of v_articles."),
-    output_format: str = typer.Option("jsonl", "--format", help="jsonl or csv."),
+    output_format: ExportFormat = typer.Option(ExportFormat.jsonl, "--format", help="Output format."),
     output: Path = typer.Option(None, "-o", "--output", help="File to write (default: standard output).", dir_okay=False),
     country: list[str] = COUNTRY_OPTION,
     organisation: list[str] = ORGANISATION_OPTION,
@@ -102,17 +125,17 @@ def export(
 
     Example: `newsdesk export --since 2026-11-01 --until 2026-12-01 --format csv -o november.csv`
     """
-    if output_format not in ("jsonl", "csv"):
-        raise UserError(f"--format {output_format!r}: use jsonl or csv")
     tags = tag_filters(country, organisation)
-    engine = get_engine(readonly=True)
-    migrate.ensure_current(engine)
+    since_time, until_time = parse_since(since), parse_since(until)
+    engine = reading_engine()
+    with session_factory(engine)() as session:
+        check_source_key(session, source)
     columns = exporter.STORY_COLUMNS if stories_only else exporter.ARTICLE_COLUMNS
     target = open(output, "w", encoding="utf-8", newline="") if output else nullcontext(sys.stdout)  # noqa: SIM115
     with engine.connect() as connection, target as out:
-        records = exporter.rows(connection, stories_only=stories_only, since=parse_since(since),
-                                until=parse_since(until), source_key=source, **tags)
-        count = (exporter.write_jsonl(records, out) if output_format == "jsonl"
+        records = exporter.rows(connection, stories_only=stories_only, since=since_time,
+                                until=until_time, source_key=source, **tags)
+        count = (exporter.write_jsonl(records, out) if output_format is ExportFormat.jsonl
                  else exporter.write_csv(records, out, columns))
     err_console.print(f"exported {count} {'stories' if stories_only else 'articles'}"
                       + (f" to {output}" if output else ""), markup=False, highlight=False)

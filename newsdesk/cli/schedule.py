@@ -7,18 +7,21 @@ from rich.table import Table
 
 from core.logs import configure
 from crawlers.sources import select_sources
-from newsdesk.cli.app import app, err_console, wide_console
+from newsdesk.cli.app import JsonOption, app, err_console, print_json, print_table, reading_engine
 from storage import migrate
 from storage.db import get_engine
 
-schedule_app = typer.Typer(invoke_without_command=True, no_args_is_help=False,
-                           help="The nightly scheduler (APScheduler, jobs kept in the database).")
+schedule_app = typer.Typer(
+    invoke_without_command=True, no_args_is_help=False,
+    help="The nightly scheduler (APScheduler, jobs kept in the database). Plain `newsdesk schedule` STARTS "
+         "the scheduler in the foreground (stop it with Ctrl-C or SIGTERM); `list` and `run-now` do not.")
 app.add_typer(schedule_app, name="schedule")
 
 
 @schedule_app.callback()
 def schedule(ctx: typer.Context) -> None:
-    """Start the scheduler in the foreground (same as `python scheduler.py`); stop it with SIGTERM or Ctrl-C.
+    """Plain `newsdesk schedule` STARTS the scheduler in the foreground (as `python scheduler.py`
+    does) and runs until SIGTERM or Ctrl-C.
 
     Crawls all enabled sources at NEWSDESK_NIGHTLY_CRON (NEWSDESK_TIMEZONE), sources with their own
     `schedule:` at theirs; each crawl in its own process, with NEWSDESK_CRAWL_TIMEOUT_MINUTES.
@@ -34,27 +37,39 @@ def schedule(ctx: typer.Context) -> None:
 
 
 @schedule_app.command("list")
-def list_jobs() -> None:
-    """Show every scheduled job with its next run time (and whether a scheduler is running).
+def list_jobs(as_json: bool = JsonOption) -> None:
+    """Show every stored job with its next run time (and whether a scheduler is running).
+
+    Only reads: the jobs are shown as stored; a running scheduler keeps them in step with its
+    sources file (and does so when it starts).
 
     Example: `newsdesk schedule list`
     """
     import scheduler
 
-    migrate.ensure_current(get_engine())
-    jobs = scheduler.stored_jobs()
+    engine = reading_engine()
+    jobs = scheduler.stored_jobs(engine)
+    live = scheduler.live_instances(engine)
+    if as_json:
+        print_json({"jobs": [{"job": job_id, "crawls": name.removeprefix("crawl "),
+                              "next_run": next_run.isoformat() if next_run else None, "trigger": trigger}
+                             for job_id, name, next_run, trigger in jobs],
+                    "schedulers": [{"pid": i.pid, "host": i.host, "started_at": i.started_at.isoformat(),
+                                    "heartbeat_at": i.heartbeat_at.isoformat()} for i in live]})
+        return
     table = Table(title="scheduled jobs", title_justify="left")
     for column in ("job", "crawls", "next run", "trigger"):
         table.add_column(column)
     for job_id, name, next_run, trigger in jobs:
         table.add_row(job_id, name.removeprefix("crawl "), f"{next_run:%Y-%m-%d %H:%M %Z}" if next_run else "paused", trigger)
-    console = wide_console()
-    console.print(table)
-    live = scheduler.live_instances()
-    if live:
-        console.print("scheduler running: " + ", ".join(f"pid {i.pid} on {i.host} since {i.started_at:%Y-%m-%d %H:%M} UTC" for i in live))
+    if jobs:
+        print_table(table)
     else:
-        console.print("no scheduler is running (start one with `newsdesk schedule`)")
+        typer.echo("no job stored yet: the scheduler stores its jobs when it starts (`newsdesk schedule`)")
+    if live:
+        typer.echo("scheduler running: " + ", ".join(f"pid {i.pid} on {i.host} since {i.started_at:%Y-%m-%d %H:%M} UTC" for i in live))
+    else:
+        typer.echo("no scheduler is running (start one with `newsdesk schedule`)")
 
 
 @schedule_app.command("run-now")

@@ -44,9 +44,11 @@ def upstream_patches():
     import compat
     from compat import apscheduler, scrapy, twisted
     from compat import trafilatura as speedups
+    from compat import typer as typer_help
 
     speedups.install()
     twisted.install()
+    typer_help.install()
     scrapy.robots_internals_match()
     apscheduler.process_jobs_hook_matches()
     return compat.patches()

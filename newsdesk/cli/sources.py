@@ -7,8 +7,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from crawlers.sources import load_sources, sources_file
-from newsdesk.cli.app import app, wide_console
+from crawlers.sources import load_sources, sources_file, validation_errors
+from newsdesk.cli.app import JsonOption, app, err_console, print_json, print_table
 from storage import migrate
 from storage import sources as sources_repo
 from storage.db import get_engine, session_factory
@@ -19,29 +19,39 @@ SourcesOption = typer.Option(None, "--sources", help="Sources file to use instea
 
 
 @sources_app.command("list")
-def list_sources(sources: Path = SourcesOption) -> None:
+def list_sources(sources: Path = SourcesOption, as_json: bool = JsonOption) -> None:
     """List the sources: key, name, country, language, how articles are found, schedule.
 
     Example: `newsdesk sources list`
     """
     path = sources_file(sources)
     specs = load_sources(path)
+    if as_json:
+        print_json([spec.model_dump(mode="json") | {"discovery": spec.discovery} for spec in specs])
+        return
     table = Table(title=f"{len(specs)} sources in {path}", title_justify="left")
     for column in ("key", "name", "country", "lang", "discovery", "schedule", "enabled"):
         table.add_column(column)
     for spec in specs:
         table.add_row(spec.key, spec.name, spec.country or "", spec.language or "", spec.discovery,
                       spec.schedule or "nightly", "yes" if spec.enabled else "[red]no[/]")
-    wide_console().print(table)
+    print_table(table)
 
 
 @sources_app.command("validate")
 def validate(sources: Path = SourcesOption) -> None:
-    """Check the sources file; exit 2 with one line naming the entry and field if it is wrong.
+    """Check the sources file; exit 2 with one line per mistake, each naming the entry and field.
 
     Example: `newsdesk sources validate --sources my-sources.yaml`
     """
     path = sources_file(sources)
+    errors = validation_errors(path)
+    if errors:
+        for line in errors:
+            err_console.print(f"newsdesk: error: {line}", markup=False, highlight=False)
+        err_console.print(f"{path}: {len(errors)} mistake{'s' if len(errors) > 1 else ''}",
+                          markup=False, highlight=False)
+        raise typer.Exit(2)
     specs = load_sources(path)
     enabled = sum(1 for s in specs if s.enabled)
     typer.echo(f"{path}: {len(specs)} sources, {enabled} enabled, valid")

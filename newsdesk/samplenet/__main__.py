@@ -1,6 +1,6 @@
 """Serve a sample network from its own process (benchmarks, soak runs, manual exploration).
 
-    python -m newsdesk.samplenet serve [--generated 10x500] [--sources-out FILE]
+    python -m newsdesk.samplenet serve [--generated 10x500] [--sources-out FILE] [--delay SECONDS]
 
 Prints one JSON line {"outlets": {key: base_url}, "sources": FILE} once it is listening, then
 serves until SIGTERM or Ctrl-C.
@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["serve"])
     parser.add_argument("--generated", help="NxM: N generated outlets of M articles (default: the bundled network)")
     parser.add_argument("--sources-out", type=Path, help="write a sources file for the network here")
+    parser.add_argument("--delay", type=float, default=0.0,
+                        help="every article page answers after this many seconds (a slow site to stop a crawl on)")
     args = parser.parse_args(argv)
     if args.generated:
         from newsdesk.samplenet.generated import generated_network
@@ -32,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
 
         network = sample_network()
     network.start()
+    if args.delay:
+        network.slow_down(args.delay)
     if args.sources_out:
         network.write_sources(args.sources_out)
     print(json.dumps({"outlets": network.base_urls, "sources": str(args.sources_out or "")}), flush=True)

@@ -63,6 +63,7 @@ class NetworkServer:
         self.host = host
         self.preferred_ports = preferred_ports or {}
         self.version = 1
+        self.page_delay = 0.0  # seconds every page but robots.txt, feeds and sitemaps waits (slow_down)
         self.advanced_at: datetime | None = None
         self.sites: dict[str, dict[str, Page]] = {}
         self.base_urls: dict[str, str] = {}
@@ -106,8 +107,19 @@ class NetworkServer:
         self.advanced_at = datetime.now(UTC)
         self._rebuild()
 
+    def slow_down(self, seconds: float) -> None:
+        """Every page but robots.txt, feeds and sitemaps answers after at least `seconds` (after
+        advance() too): a slow site, to watch a crawl's progress or stop it midway."""
+        self.page_delay = seconds
+        self._rebuild()
+
     def _rebuild(self) -> None:
         sites = {o.key: self.build(o.key, self.base_urls[o.key], self.version, self.advanced_at) for o in self.outlets}
+        if self.page_delay:
+            for pages in sites.values():
+                for path, page in pages.items():
+                    if not path.endswith((".xml", ".txt", ".gz")):
+                        page.delay = max(page.delay, self.page_delay)
         with self._lock:
             self.sites = sites
 

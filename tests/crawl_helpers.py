@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -54,6 +55,7 @@ class CrawlOutcome:
     runs: list[CrawlRun]
     log: str = ""
     requests: Counter = field(default_factory=Counter)
+    peak_rss_kib: int = 0  # the crawl process's own high-water mark of resident memory (VmHWM)
 
     def stat(self, source: str, key: str) -> int:
         run = next(r for r in self.runs if r.spider == source)
@@ -67,8 +69,39 @@ def crawl(keys: list[str], sources: Path, *, trigger: str = "cli", timeout: floa
           env: dict[str, str] | None = None) -> CrawlOutcome:
     """One real crawl process (the same path as `newsdesk crawl`), waited for."""
     process = runner.launch(keys, trigger=trigger, sources_path=sources, env=env)
-    code = runner.follow(process, timeout_seconds=timeout, grace_seconds=10)
-    return CrawlOutcome(code, process.runs(), process.stderr_tail(40))
+    with PeakMemory(process.popen.pid) as peak:
+        code = runner.follow(process, timeout_seconds=timeout, grace_seconds=10)
+    return CrawlOutcome(code, process.runs(), process.stderr_tail(40), peak_rss_kib=peak.kib)
+
+
+class PeakMemory:
+    """The high-water mark of one process's resident memory, read from the kernel (VmHWM in
+    /proc/PID/status) every 0.1 s while it lives. Unlike ru_maxrss of children, it is this crawl's
+    own peak, whatever other processes the test session ran before."""
+
+    def __init__(self, pid: int):
+        self.pid, self.kib = pid, 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        status = Path(f"/proc/{self.pid}/status")
+        while not self._done.is_set():
+            try:
+                for line in status.read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        self.kib = max(self.kib, int(line.split()[1]))
+            except (OSError, ValueError):  # gone (or a zombie without memory): the last reading stands
+                pass
+            self._done.wait(0.1)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._done.set()
+        self._thread.join()
 
 
 def environ_copy() -> dict[str, str]:

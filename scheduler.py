@@ -51,8 +51,6 @@ NIGHTLY_JOB = "nightly"
 SOURCE_JOB_PREFIX = "source:"
 RUN_NOW_PREFIX = "run-now:"
 HEARTBEAT_SECONDS = 30
-# The scheduler also wakes this often to pick up jobs other processes queued (`schedule run-now`).
-POLL_SECONDS = 10
 # What stored jobs call, by reference (the job store keeps this text; a migration rewrites it if it moves).
 RUN_JOB = "scheduler:run_job"
 
@@ -290,7 +288,7 @@ ROUTINE_JOBS = ("poll", "heartbeat")
 
 class QuietRoutineJobs(logging.Filter):
     """APScheduler logs "Running job" and "executed successfully" at INFO for every run of every
-    job: for the poll (every POLL_SECONDS) and the heartbeat that was 17,000 lines a day in
+    job: for the poll (every NEWSDESK_SCHEDULER_POLL_SECONDS) and the heartbeat that was 17,000 lines a day in
     scheduler.log. Those two lines of those two jobs are logged at DEBUG; crawls stay at INFO."""
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -321,7 +319,8 @@ def serve() -> int:
         threading.Thread(target=scheduler.request_stop, name="stop", daemon=True).start()
 
     def poll() -> None:
-        """Wakes the scheduler every POLL_SECONDS so it sees jobs queued by other processes."""
+        """Wakes the scheduler every NEWSDESK_SCHEDULER_POLL_SECONDS so it sees jobs queued by other
+        processes (`schedule run-now`)."""
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
@@ -336,7 +335,7 @@ def serve() -> int:
         instance_id = instance.id
     scheduler.add_job(_heartbeat, "interval", seconds=HEARTBEAT_SECONDS, args=[instance_id], id="heartbeat",
                       jobstore="memory")
-    scheduler.add_job(poll, "interval", seconds=POLL_SECONDS, id="poll", jobstore="memory")
+    scheduler.add_job(poll, "interval", seconds=settings.scheduler_poll_seconds, id="poll", jobstore="memory")
     logger.info("scheduler running (pid %s); sources from %s", os.getpid(), sources_file())
     try:
         if not _stopping.is_set():

@@ -108,6 +108,7 @@ class Settings(BaseSettings):
     schedule_jitter_seconds: int = Field(default=300, ge=0, description="Scheduled crawls start up to this much later, at random, to spread load.")
     misfire_grace_minutes: int = Field(default=60, ge=0, description="A scheduled crawl missed by up to this much (scheduler down) still runs.")
     shutdown_grace_seconds: int = Field(default=60, ge=0, description="On SIGTERM or timeout, running crawls get this long to close cleanly.")
+    scheduler_poll_seconds: float = Field(default=10, gt=0, le=3600, description="How often the scheduler looks for crawls other processes queued (`schedule run-now`).")
     heartbeat_seconds: float = Field(default=5, gt=0, description="How often a running crawl saves its counters and says it is alive.")
     stale_lock_minutes: float = Field(default=5, gt=0, description="A running crawl silent for this long has died.")
 

@@ -24,7 +24,7 @@ OVERRIDES = {
     "max_requests_per_source": "77", "memory_limit_mb": "900", "min_text_chars": "900", "extract_workers": "0", "database_writers": "2", "dedup_threshold": "0.7",
     "dedup_min_words": "80", "dedup_revision_threshold": "0.95", "dedup_num_perm": "128", "dedup_bands": "32",
     "dedup_shingle_words": "4", "timezone": "Europe/Berlin", "nightly_cron": "30 3 * * *",
-    "schedule_jitter_seconds": "5", "misfire_grace_minutes": "7", "shutdown_grace_seconds": "8",
+    "schedule_jitter_seconds": "5", "misfire_grace_minutes": "7", "shutdown_grace_seconds": "8", "scheduler_poll_seconds": "2",
     "heartbeat_seconds": "2", "stale_lock_minutes": "3", "redis_url": "redis://127.0.0.1:6399/1",
     "worker_idle_seconds": "15", "fingerprint_ttl_hours": "6", "health_history_runs": "20", "health_min_history": "3",
     "alert_urls": "json://127.0.0.1:9/alerts", "alert_timeout_seconds": "2",

@@ -55,7 +55,8 @@ def wait_for(condition, timeout: float, what: str):
 @pytest.fixture
 def network_env(tmp_path):
     with crawl_environment(tmp_path, f"sqlite:///{tmp_path / 'newsdesk.db'}",
-                           NEWSDESK_SCHEDULE_JITTER_SECONDS="0", NEWSDESK_SHUTDOWN_GRACE_SECONDS="5") as env, \
+                           NEWSDESK_SCHEDULE_JITTER_SECONDS="0", NEWSDESK_SHUTDOWN_GRACE_SECONDS="5",
+                           NEWSDESK_SCHEDULER_POLL_SECONDS="2") as env, \
             sample_network() as network:
         sources = network.write_sources(tmp_path / "sources.yaml")
         env["NEWSDESK_SOURCES"] = str(sources)

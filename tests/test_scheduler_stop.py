@@ -28,7 +28,8 @@ def scheduler_env(tmp_path):
     from newsdesk.samplenet.server import sample_network
 
     with crawl_environment(tmp_path, f"sqlite:///{tmp_path / 'newsdesk.db'}", NEWSDESK_SCHEDULE_JITTER_SECONDS="0",
-                           NEWSDESK_SHUTDOWN_GRACE_SECONDS="5") as env, sample_network() as network:
+                           NEWSDESK_SHUTDOWN_GRACE_SECONDS="5",
+                           NEWSDESK_SCHEDULER_POLL_SECONDS=str(POLL)) as env, sample_network() as network:
         sources = network.write_sources(tmp_path / "sources.yaml")
         env["NEWSDESK_SOURCES"] = str(sources)
         os.environ["NEWSDESK_SOURCES"] = str(sources)
@@ -58,10 +59,12 @@ def runs_of(key: str) -> list[CrawlRun]:
         return list(session.scalars(select(CrawlRun).where(CrawlRun.spider == key)))
 
 
-# (signal, seconds after run-now): at once, within the scheduler's 10 s poll window, and around
-# the poll that picks the job up (between 9 and 11 s after queueing it is due and being started).
-MOMENTS = [(signal.SIGTERM, 0.0), (signal.SIGINT, 2.0), (signal.SIGTERM, 6.0), (signal.SIGINT, 9.0),
-           (signal.SIGTERM, 10.0), (signal.SIGINT, 11.0), (signal.SIGTERM, 13.0)]
+# The scheduler's poll, shorter than its 10 s default so that the moments around it come sooner.
+POLL = 3.0
+# (signal, seconds after run-now): at once, within the poll window, and around the poll that picks
+# the job up (up to POLL after queueing it is due and being started), and after it started.
+MOMENTS = [(signal.SIGTERM, 0.0), (signal.SIGINT, 1.0), (signal.SIGTERM, 2.0), (signal.SIGINT, 3.0),
+           (signal.SIGTERM, 3.5), (signal.SIGINT, 5.0)]
 
 
 @pytest.mark.parametrize(("signum", "after"), MOMENTS, ids=[f"{s.name}-{a:g}s" for s, a in MOMENTS])
@@ -85,5 +88,5 @@ def test_a_scheduler_stopped_around_run_now_exits_0_and_keeps_the_job(scheduler_
     assert job in job_ids() or any(job.startswith("run-now:") for job in job_ids()) or ran, output[-3000:]
     assert all(run.status != "running" for run in ran), [(r.id, r.status) for r in ran]
     assert not nightly.live_instances()
-    # The 10 s poll runs quietly: APScheduler's two INFO lines per run of it are DEBUG.
+    # The poll runs quietly: APScheduler's two INFO lines per run of it are DEBUG.
     assert "Running job \"serve.<locals>.poll" not in output, output[-3000:]

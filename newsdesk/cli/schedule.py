@@ -6,6 +6,7 @@ import typer
 from rich.table import Table
 
 from core.logs import configure
+from core.settings import get_settings
 from crawlers.sources import select_sources
 from newsdesk.cli.app import JsonOption, app, err_console, print_json, print_table, reading_engine
 from storage import migrate
@@ -88,7 +89,7 @@ def run_now(key: str = typer.Argument(..., help="Source key.")) -> None:
     live = scheduler.live_instances()
     if live:
         typer.echo(f"queued {job_id}; the scheduler (pid {live[0].pid} on {live[0].host}) starts it within "
-                   f"{scheduler.POLL_SECONDS} s; follow it with `newsdesk runs --source {key}`")
+                   f"{get_settings().scheduler_poll_seconds:g} s; follow it with `newsdesk runs --source {key}`")
     else:
         typer.echo(f"queued {job_id}")
         err_console.print("warning: no scheduler is running; the crawl starts when one does (`newsdesk schedule`)")

@@ -103,6 +103,7 @@ def pg_ctl(action: str) -> None:
 
 
 @pytest.mark.postgres
+@pytest.mark.serial  # it stops the server every other test's database lives on
 def test_postgresql_stopped_and_restarted_mid_crawl(tmp_path, postgres_url):
     if not Path("/etc/postgresql").is_dir():
         pytest.skip("no local PostgreSQL cluster to stop and start")

@@ -25,13 +25,13 @@ from storage.models import Article, CrawlRun
 from tests.crawl_helpers import crawl_environment
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTICLES = 200
+ARTICLES = 120
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
 def slow_source(tmp_path):
-    """One outlet of 200 articles whose pages each take 0.5 s: a crawl of a minute or more."""
+    """One outlet of 120 articles whose pages each take 0.5 s: a crawl of most of a minute."""
     with crawl_environment(tmp_path, f"sqlite:///{tmp_path / 'newsdesk.db'}") as env:
         network = generated_network(1, ARTICLES).start()
         network.slow_down(0.5)

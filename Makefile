@@ -7,6 +7,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
+# Test processes: one per core, at most four (each crawl test runs several processes of its own);
+# `make test TEST_JOBS=1` runs the suite in one process.
+TEST_JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ "$$n" -gt 4 ] && n=4; echo $$n)
 
 .PHONY: demo test test-latest bench lint audit lock clean-venv check
 
@@ -28,7 +31,7 @@ demo: $(STAMP)
 	$(BIN)/newsdesk demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@tools/run_tests.sh $(BIN)/python $(TEST_JOBS) $(PYTEST_ARGS)
 
 # The suite's core (no slow crawls) against the newest releases pyproject.toml allows, not the
 # lock: a new upstream release is a known quantity before anyone pins it. A probe, so not

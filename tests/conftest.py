@@ -168,6 +168,8 @@ def pytest_runtest_logreport(report) -> None:
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
+    if hasattr(session.config, "workerinput"):
+        return  # a pytest-xdist worker: the controller sees every worker's reports and judges
     if REQUIRE_SERVICES and session.testscollected and not _postgres_passed and exitstatus == 0:
         session.config.pluginmanager.get_plugin("terminalreporter").write_line(
             "NEWSDESK_REQUIRE_SERVICES=1 but no PostgreSQL test passed", red=True

@@ -20,8 +20,8 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from pipelines.extraction.job import ExtractionJob, ready, run_job, warm_up
-from pipelines.extraction.parent_watch import die_with_parent
+from pipelines.extraction.job import ExtractionJob, ready, run_job
+from pipelines.extraction.worker_start import start_worker
 
 logger = logging.getLogger(__name__)
 IN_FLIGHT_PER_WORKER = 4
@@ -35,13 +35,6 @@ WORKER_NICENESS = 5
 
 # Test hook: "watch" makes workers use the parent-pid watch instead of prctl (parent_watch.py).
 WATCH_ENV = "NEWSDESK_TEST_WORKER_PARENT_WATCH"
-
-
-def _start_worker(parent_pid: int) -> None:
-    die_with_parent(parent_pid, use_prctl=os.environ.get(WATCH_ENV) != "watch")
-    if hasattr(os, "nice"):
-        os.nice(WORKER_NICENESS)
-    warm_up()
 
 
 class WorkerCrashed(Exception):
@@ -58,7 +51,9 @@ class ExtractionPool:
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_start_worker, initargs=(os.getpid(),))
+                                                 initializer=start_worker,
+                                                 initargs=(os.getpid(), WORKER_NICENESS,
+                                                           os.environ.get(WATCH_ENV) != "watch"))
         return self._executor
 
     def start(self) -> None:

@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     from core.dates import utcnow
 
     started = utcnow()
-    extraction = _start_extraction_workers()
+    extraction = _hold_extraction_pool()
     try:
         return _crawl(args, started)
     finally:
@@ -50,10 +50,14 @@ def main(argv: list[str] | None = None) -> int:
             worker_pool.release(extraction)
 
 
-def _start_extraction_workers():
-    """The extraction workers, started first: each spends about a second importing trafilatura,
-    which then overlaps with this process importing Scrapy and opening its spiders (the crawl's
-    pipelines share this pool). None for a bad setting, which _crawl reports."""
+def _hold_extraction_pool():
+    """The extraction pool, held for the whole process, so that the crawlers (one per source)
+    share it however their spiders open and close. Its workers start when the first spider opens
+    (ExtractPipeline.open_spider), while the first requests go out: each takes about a second of
+    CPU to import trafilatura and build its tables, and started here, before Scrapy was even
+    imported, they took that second from this process's own start on two busy cores (first
+    request 6.4-6.8 s after the command's start against 3.9-4.5 s without them, bench/RESULTS.md).
+    None for a bad setting, which _crawl reports."""
     from core.errors import UserError
     from core.settings import get_settings
     from pipelines.extraction import worker_pool
@@ -62,7 +66,7 @@ def _start_extraction_workers():
         workers = get_settings().effective_extract_workers
     except UserError:
         return None
-    return worker_pool.acquire(workers)
+    return worker_pool.acquire(workers, start=False)
 
 
 def _crawl(args: argparse.Namespace, started) -> int:

@@ -46,6 +46,7 @@ class ExtractionPool:
         self.workers = max(1, workers)
         self._executor: ProcessPoolExecutor | None = None
         self._slots: asyncio.Semaphore | None = None
+        self._started: list | None = None  # the warm-up jobs, once start() has run
         self.users = 0
 
     def _pool(self) -> ProcessPoolExecutor:
@@ -59,13 +60,15 @@ class ExtractionPool:
     def start(self) -> None:
         """Start the workers now rather than on the first page: each takes about a second to import
         trafilatura, which it then does while the spiders fetch their feeds, not after."""
+        if self._started is not None:
+            return
         pool = self._pool()
         # The executor starts a process per job while it has fewer than `workers`.
         self._started = [pool.submit(ready) for _ in range(self.workers)]
 
     def skipped_patches(self) -> set[str]:
         """Upstream patches the started workers run without (compat/), as far as they have said."""
-        return {key for future in getattr(self, "_started", ()) if future.done() and not future.exception()
+        return {key for future in self._started or () if future.done() and not future.exception()
                 for key in future.result()}
 
     async def run(self, job: ExtractionJob):
@@ -114,13 +117,14 @@ class InlineExtraction:
 _shared: ExtractionPool | InlineExtraction | None = None
 
 
-def acquire(workers: int) -> ExtractionPool | InlineExtraction:
-    """The process's pool, shared by every crawler in it (one per source), created on first use."""
+def acquire(workers: int, *, start: bool = True) -> ExtractionPool | InlineExtraction:
+    """The process's pool, shared by every crawler in it (one per source), created on first use.
+    Its workers are started by the first `acquire` that does not say `start=False`."""
     global _shared
     if _shared is None:
         _shared = InlineExtraction() if workers == 0 else ExtractionPool(workers)
-        if isinstance(_shared, ExtractionPool):
-            _shared.start()
+    if start and isinstance(_shared, ExtractionPool):
+        _shared.start()
     _shared.users += 1
     return _shared
 

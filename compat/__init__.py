@@ -1,7 +1,8 @@
 """Everything that touches an upstream library's internals, one module per library.
 
 compat/trafilatura.py (faster XPath, C-level element classes, the tree hand-over), compat/scrapy.py
-(the robots.txt middleware's internals, waking an idle engine, Scrapy's refusal messages),
+(the robots.txt middleware's internals, waking an idle engine, Scrapy's refusal messages, the
+module of a deprecated alias found without reading every source file on the stack),
 compat/scrapy_redis.py (decoding a queued request), compat/twisted.py (a body longer than its
 Content-Length is data loss) and compat/apscheduler.py (no pass over due
 jobs after shutdown; a job-store client that cannot run jobs). Each patch or internal use is checked against

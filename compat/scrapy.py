@@ -10,12 +10,21 @@
   a distributed worker then sees requests another worker queued within 0.5 s, not 5 s.
 - Scrapy says why it refused a request only in IgnoreRequest's message: `refusal_kind` reads the
   three we count. tests/test_faults_http.py drives the real middlewares to each of them.
+- `create_deprecated_class` (scrapy/utils/deprecate.py) names the module of a deprecated alias
+  from `inspect.stack()[1]`, and inspect.stack() reads the source file of every frame on the stack
+  and looks for the module of each among all loaded modules. Three such aliases are made while
+  the HTTP download handler is imported (tls.py, contextfactory.py): 0.12-0.18 s of every crawl's
+  start-up, before its first request. `install_caller_module()` gives that function an `inspect`
+  whose stack() is the frames alone and whose getmodule() of a frame is the module named by its
+  globals, which is the same module (tests/test_compat.py compares the aliases' `__module__`).
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
+import sys
+import types
 
 from compat import record
 
@@ -84,3 +93,55 @@ def refusal_kind(message: str) -> str | None:
         if text in message:
             return kind
     return None
+
+
+class _CallerFrames(types.ModuleType):
+    """`inspect` as create_deprecated_class uses it, without reading any source file."""
+
+    def __init__(self):
+        super().__init__("inspect")
+
+    def __getattr__(self, name):
+        return getattr(inspect, name)
+
+    @staticmethod
+    def stack(context: int = 1) -> list[tuple]:
+        frame = sys._getframe(1)  # the caller of stack(): element 0, as in inspect.stack()
+        frames = []
+        while frame is not None:
+            frames.append((frame,))
+            frame = frame.f_back
+        return frames
+
+    @staticmethod
+    def getmodule(obj, _filename=None):
+        if inspect.isframe(obj):
+            module = sys.modules.get(obj.f_globals.get("__name__", ""))
+            if module is not None:
+                return module
+        return inspect.getmodule(obj, _filename)
+
+
+def install_caller_module() -> bool:
+    """Make scrapy.utils.deprecate find a deprecated alias's module cheaply; recorded either way."""
+    from scrapy.utils import deprecate
+
+    if isinstance(getattr(deprecate, "inspect", None), _CallerFrames):
+        return True
+    try:
+        source = inspect.getsource(deprecate.create_deprecated_class)
+    except (AttributeError, OSError, TypeError) as exc:
+        return record(LIBRARY, "deprecated_class_module", False, f"create_deprecated_class: {exc}")
+    if getattr(deprecate, "inspect", None) is not inspect or "inspect.stack()[1]" not in source \
+            or "inspect.getmodule(frm[0])" not in source:
+        return record(LIBRARY, "deprecated_class_module", False,
+                      "create_deprecated_class no longer finds its caller with inspect.stack()[1]")
+    deprecate.inspect = _CallerFrames()
+    return record(LIBRARY, "deprecated_class_module", True)
+
+
+def uninstall_caller_module() -> None:
+    from scrapy.utils import deprecate
+
+    if isinstance(getattr(deprecate, "inspect", None), _CallerFrames):
+        deprecate.inspect = inspect

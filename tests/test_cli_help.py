@@ -46,3 +46,18 @@ def test_unknown_command_is_a_usage_error_without_traceback():
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "No such command" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_each_command_is_registered_by_the_module_the_table_names():
+    """`newsdesk CMD` imports only COMMAND_MODULES[CMD] (start-up): the table must know every command."""
+    from newsdesk.cli import COMMAND_MODULES
+
+    top = {name.split()[0] for name, _command in all_commands()}
+    assert top == set(COMMAND_MODULES)
+    for name, module in COMMAND_MODULES.items():
+        found = subprocess.run(
+            [sys.executable, "-c", "import sys, typer.main; from newsdesk.cli import _register; "
+             "from newsdesk.cli.app import app; _register([sys.argv[1]]); "
+             "print(' '.join(typer.main.get_command(app).commands))", name],
+            capture_output=True, text=True, check=True).stdout.split()
+        assert name in found, (name, module, found)

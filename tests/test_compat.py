@@ -44,6 +44,7 @@ def test_every_guarded_use_applies_on_the_locked_versions(fresh_checks):
     assert compat_apscheduler.process_jobs_hook_matches()
     assert compat_twisted.install()
     assert compat_typer.install()
+    assert compat_scrapy.install_caller_module()
     assert compat.skipped() == []
     assert {p.library for p in compat.patches()} == {"trafilatura", "scrapy", "scrapy_redis", "apscheduler", "twisted",
                                                      "typer"}
@@ -165,3 +166,35 @@ def test_the_scheduler_stops_between_passes_and_reads_jobs_without_writing(fresh
         assert connection.exec_driver_sql("SELECT count(*) FROM apscheduler_jobs").scalar() == 1
     assert "apscheduler_jobs" in inspect(engine).get_table_names()
     engine.dispose()
+
+
+def test_scrapy_s_deprecated_aliases_get_the_same_module_without_reading_sources(fresh_checks):
+    import inspect
+
+    from scrapy.utils import deprecate
+
+    class New:
+        pass
+
+    compat_scrapy.uninstall_caller_module()
+    assert deprecate.inspect is inspect
+    released = deprecate.create_deprecated_class("Old", New)
+    assert compat_scrapy.install_caller_module()
+    assert deprecate.inspect is not inspect
+    patched = deprecate.create_deprecated_class("Old", New)
+    assert patched.__module__ == released.__module__ == __name__
+    assert deprecate.inspect.isclass is inspect.isclass  # the rest of `inspect` as it is
+
+
+def test_a_changed_create_deprecated_class_is_left_alone_and_recorded(fresh_checks, monkeypatch):
+    import inspect
+
+    from scrapy.utils import deprecate
+
+    compat_scrapy.uninstall_caller_module()
+    monkeypatch.setattr(deprecate, "create_deprecated_class", lambda name, new_class, **_: new_class)
+    assert not compat_scrapy.install_caller_module()
+    assert deprecate.inspect is inspect
+    assert [p.key for p in compat.skipped()] == ["scrapy.deprecated_class_module"]
+    monkeypatch.undo()
+    assert compat_scrapy.install_caller_module()

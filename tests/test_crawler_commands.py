@@ -137,6 +137,13 @@ def test_manual_crawl_of_a_running_source_is_refused_in_one_line(tmp_path):
             held = start_run(session, source_id=ids["meridian_wire"], spider="meridian_wire", trigger="scheduled")
             held_id = held.id
         result = run(sys.executable, "-m", "newsdesk", "crawl", "meridian_wire", "--sources", str(sources), env=env)
+        with session_factory()() as session:
+            runs = session.scalars(select(CrawlRun)).all()
     assert result.returncode == 2
     line = result.stderr.strip()
     assert "\n" not in line and f"already being crawled by run {held_id} (scheduled" in line
+    # The crawl process started beside the check (runner.launch(hold=True)) was called off before
+    # it opened a run, and took its empty log file with it.
+    assert [r.id for r in runs] == [held_id]
+    processes = tmp_path / "data" / "logs" / "processes"
+    assert not processes.exists() or not [p for p in processes.iterdir() if p.stat().st_size == 0]

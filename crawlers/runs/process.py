@@ -4,7 +4,12 @@ Every crawl newsdesk starts (`newsdesk crawl`, the scheduler, the demo) runs her
 its own: a Twisted reactor cannot be restarted within one process, and a crawl that hangs or
 crashes must not take its caller down. Usage:
 
-    python -m crawlers.runs.process --trigger cli [--sources FILE] KEY [KEY ...]
+    python -m crawlers.runs.process --trigger cli [--sources FILE] [--hold] KEY [KEY ...]
+
+With --hold, the process loads everything a crawl needs (Scrapy, the spiders, the extraction
+workers) and then waits for a line `go` on its standard input before it opens a run; at end of
+file instead, it leaves without crawling. `newsdesk crawl` checks the schema and the sources'
+locks meanwhile (runner.launch(hold=True)), so its start-up is the longer of the two, not both.
 
 Exit status: 0 when every run succeeded, 1 when one failed, 2 for bad arguments or settings.
 """
@@ -24,6 +29,8 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--log-level", default="WARNING", help="level of what goes to stderr")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a Scrapy setting for this crawl (tests, benchmarks)")
+    parser.add_argument("--hold", action="store_true",
+                        help="load, then wait for `go` on standard input before crawling (end of file: leave)")
     parser.add_argument("keys", nargs="+")
     return parser.parse_args(argv)
 
@@ -33,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     from core.dates import utcnow
 
     started = utcnow()
-    extraction = _start_extraction_workers()
+    extraction = _hold_extraction_pool()
     try:
         return _crawl(args, started)
     finally:
@@ -43,10 +50,14 @@ def main(argv: list[str] | None = None) -> int:
             worker_pool.release(extraction)
 
 
-def _start_extraction_workers():
-    """The extraction workers, started first: each spends about a second importing trafilatura,
-    which then overlaps with this process importing Scrapy and opening its spiders (the crawl's
-    pipelines share this pool). None for a bad setting, which _crawl reports."""
+def _hold_extraction_pool():
+    """The extraction pool, held for the whole process, so that the crawlers (one per source)
+    share it however their spiders open and close. Its workers start when the first spider opens
+    (ExtractPipeline.open_spider), while the first requests go out: each takes about a second of
+    CPU to import trafilatura and build its tables, and started here, before Scrapy was even
+    imported, they took that second from this process's own start on two busy cores (first
+    request 6.4-6.8 s after the command's start against 3.9-4.5 s without them, bench/RESULTS.md).
+    None for a bad setting, which _crawl reports."""
     from core.errors import UserError
     from core.settings import get_settings
     from pipelines.extraction import worker_pool
@@ -55,7 +66,7 @@ def _start_extraction_workers():
         workers = get_settings().effective_extract_workers
     except UserError:
         return None
-    return worker_pool.acquire(workers)
+    return worker_pool.acquire(workers, start=False)
 
 
 def _crawl(args: argparse.Namespace, started) -> int:
@@ -77,13 +88,46 @@ def _crawl(args: argparse.Namespace, started) -> int:
         share_process_budget(settings, len(args.keys))
         process = CrawlerProcess(settings)
         loader = process.spider_loader
-        for key in args.keys:
-            process.crawl(loader.load(key))
+        spiders = [loader.load(key) for key in args.keys]
     except (UserError, KeyError) as exc:
         print(f"newsdesk: error: {str(exc).strip(chr(39))}", file=sys.stderr)
         return 2
+    if args.hold:
+        preload(settings)
+        if sys.stdin.readline().strip() != "go":
+            return 0  # called off by the command that started it (a check failed, Ctrl-C): no run opened
+    for spider in spiders:
+        process.crawl(spider)
     process.start()
     return _exit_status(started)
+
+
+# What a crawl imports only once it runs (download handlers, middlewares, pipelines, extensions,
+# the schema check), imported while a held crawl waits for `go`: the time is spent anyway, and
+# there it overlaps the checks of the command that started it.
+_COMPONENT_SETTINGS = ("DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "ITEM_PIPELINES", "EXTENSIONS")
+
+
+def preload(settings) -> None:
+    """Import the modules of the crawl's components now. Only an import: what fails here fails
+    again where Scrapy loads the component, and is reported there."""
+    import importlib
+
+    from scrapy.utils.conf import build_component_list
+
+    modules = {"storage.migrate", "scrapy.core.engine", "scrapy.core.scraper", "scrapy.core.downloader"}
+    components = [path for name in _COMPONENT_SETTINGS for path in build_component_list(settings.getwithbase(name))]
+    # Download handlers are keyed by scheme; the crawl uses http and https (others load lazily).
+    handlers = {**settings.getdict("DOWNLOAD_HANDLERS_BASE"), **settings.getdict("DOWNLOAD_HANDLERS")}
+    components += [handlers.get(scheme) for scheme in ("http", "https")]
+    for path in components:
+        if isinstance(path, str) and "." in path:
+            modules.add(path.rpartition(".")[0])
+    for module in sorted(modules):
+        try:
+            importlib.import_module(module)
+        except Exception:  # noqa: BLE001 (reported where Scrapy imports it)
+            continue
 
 
 # Bytes of responses waiting for the item pipelines, for the whole process (Scrapy's own limit,

@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.dates import utcnow
 from core.settings import get_settings
-from storage.db import session_factory
-from storage.models import CrawlRun
+
+# storage.db and storage.models (SQLAlchemy's ORM, every model) are imported where they are used:
+# `newsdesk crawl` launches the crawl process before it needs them, and the crawl's start-up
+# (command to first request) should not wait for them.
 
 
 @dataclass
@@ -39,8 +40,13 @@ class CrawlProcess:
     def pid(self) -> int:
         return self.popen.pid
 
-    def runs(self) -> list[CrawlRun]:
-        """The run records this process has created so far."""
+    def runs(self) -> list:
+        """The run records (CrawlRun) this process has created so far."""
+        from sqlalchemy import select
+
+        from storage.db import session_factory
+        from storage.models import CrawlRun
+
         with session_factory()() as session:
             return list(session.scalars(
                 select(CrawlRun).where(CrawlRun.host == self.host, CrawlRun.pid == self.pid,
@@ -56,6 +62,31 @@ class CrawlProcess:
                 return line.strip()[:500]
         return None
 
+    def release(self) -> None:
+        """Let a crawl launched with `hold=True` start crawling (it has been loading Scrapy meanwhile)."""
+        if self.popen.stdin is None:
+            return
+        with contextlib.suppress(BrokenPipeError, OSError):  # it ended already: `follow` reads its status
+            self.popen.stdin.write(b"go\n")
+            self.popen.stdin.flush()
+        with contextlib.suppress(BrokenPipeError, OSError):
+            self.popen.stdin.close()
+
+    def cancel(self, timeout: float = 10) -> None:
+        """Call off a crawl launched with `hold=True` before it crawled: it exits without opening a run.
+        Its log file goes too when nothing was written to it."""
+        if self.popen.stdin is not None:
+            with contextlib.suppress(BrokenPipeError, OSError):
+                self.popen.stdin.close()  # end of file: the crawl process leaves
+        try:
+            self.popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            self.popen.wait()
+        with contextlib.suppress(OSError):
+            if self.log_path.stat().st_size == 0:
+                self.log_path.unlink()
+
     def stderr_tail(self, lines: int = 5) -> str:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").strip().splitlines()[-lines:])
@@ -65,11 +96,17 @@ class CrawlProcess:
 
 def launch(keys: list[str], *, trigger: str, sources_path: Path | None = None,
            scrapy_settings: dict[str, str] | None = None, env: dict[str, str] | None = None,
-           distributed: bool = False) -> CrawlProcess:
-    """Start the crawl process (or, distributed, the coordinator that seeds and follows workers)."""
+           distributed: bool = False, hold: bool = False) -> CrawlProcess:
+    """Start the crawl process (or, distributed, the coordinator that seeds and follows workers).
+
+    With `hold`, the crawl process loads Scrapy, its spiders and the extraction workers, then waits
+    for `release()` (or `cancel()`) before it opens a run: the caller checks what it must (the
+    schema, the sources' locks) while the crawl starts up, instead of before."""
     settings = get_settings()
     module = "crawlers.distributed.coordinator" if distributed else "crawlers.runs.process"
     command = [sys.executable, "-m", module, "--trigger", trigger]
+    if hold and not distributed:
+        command += ["--hold"]
     if sources_path:
         command += ["--sources", str(sources_path)]
     for name, value in (scrapy_settings or {}).items():
@@ -81,7 +118,8 @@ def launch(keys: list[str], *, trigger: str, sources_path: Path | None = None,
     log_path = log_dir / f"{started:%Y%m%dT%H%M%S}-{trigger}-{os.getpid()}.log"
     with open(log_path, "ab") as log_file:
         popen = subprocess.Popen(
-            command, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            command, stdout=log_file, stderr=subprocess.STDOUT,
+            stdin=subprocess.PIPE if hold and not distributed else subprocess.DEVNULL,
             env={**CRAWL_PROCESS_ENV, **os.environ, **(env or {})}, start_new_session=True,
         )
     return CrawlProcess(popen, started, log_path, socket.gethostname())
@@ -161,6 +199,11 @@ def stop(process: CrawlProcess, grace_seconds: float) -> None:
 
 def mark_unfinished(process: CrawlProcess, status: str, error: str) -> int:
     """Runs of a process that is gone but left them `running`: give them their real end."""
+    from sqlalchemy import update
+
+    from storage.db import session_factory
+    from storage.models import CrawlRun
+
     with session_factory().begin() as session:
         result = session.execute(
             update(CrawlRun)
@@ -171,7 +214,7 @@ def mark_unfinished(process: CrawlProcess, status: str, error: str) -> int:
         return result.rowcount or 0
 
 
-def _report(process: CrawlProcess, on_progress: Callable[[list[CrawlRun]], None] | None) -> bool:
+def _report(process: CrawlProcess, on_progress: Callable[[list], None] | None) -> bool:
     """Show progress; False when the database could not be read this time."""
     if on_progress is None:
         return True
@@ -182,7 +225,7 @@ def _report(process: CrawlProcess, on_progress: Callable[[list[CrawlRun]], None]
     return True
 
 
-def follow(process: CrawlProcess, *, on_progress: Callable[[list[CrawlRun]], None] | None = None,
+def follow(process: CrawlProcess, *, on_progress: Callable[[list], None] | None = None,
            timeout_seconds: float | None = None, grace_seconds: float = 30, poll_seconds: float = 0.5,
            database_grace_seconds: float = 300) -> int:
     """Wait for the crawl to end, reporting progress; stop it at its timeout. Returns its exit code.
@@ -219,6 +262,11 @@ def follow(process: CrawlProcess, *, on_progress: Callable[[list[CrawlRun]], Non
     if timed_out:
         mark_unfinished(process, "timeout", f"stopped after the {timeout_seconds:.0f} s crawl timeout")
         # A crawl stopped by our SIGTERM ended its runs `interrupted`: the truth is `timeout`.
+        from sqlalchemy import update
+
+        from storage.db import session_factory
+        from storage.models import CrawlRun
+
         with session_factory().begin() as session:
             session.execute(
                 update(CrawlRun)

@@ -9,18 +9,16 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from sqlalchemy import select
 
 from core.errors import UserError
 from core.settings import get_settings
 from crawlers.runs import runner
 from crawlers.sources import select_sources
 from newsdesk.cli.app import app, err_console, print_table, wide_console
-from newsdesk.cli.progress import CrawlDisplay
-from newsdesk.cli.runs import runs_table
-from storage import migrate, runs
-from storage.db import get_engine, session_factory
-from storage.sources import source_id
+
+# The display, the run tables and the database checks (SQLAlchemy's ORM, Alembic) are imported
+# where they are used: `newsdesk crawl` starts the crawl process before it needs them, and the
+# crawl's start-up (command to first request) is what an operator waits for.
 
 SourcesOption = typer.Option(None, "--sources", help="Sources file to use instead of NEWSDESK_SOURCES.",
                              exists=False, dir_okay=False)
@@ -28,6 +26,10 @@ SourcesOption = typer.Option(None, "--sources", help="Sources file to use instea
 
 def refuse_locked_sources(keys: list[str]) -> None:
     """One line and no crawl when a source is being crawled already (by the scheduler, say)."""
+    from storage import runs
+    from storage.db import session_factory
+    from storage.sources import source_id
+
     settings = get_settings()
     with session_factory().begin() as session:
         for key in keys:
@@ -42,16 +44,20 @@ INTERRUPTED_EXIT = 130
 
 def run_crawl(keys: list[str], *, trigger: str, sources: Path | None, console: Console,
               scrapy_settings: dict[str, str] | None = None, env: dict[str, str] | None = None,
-              collect: list[int] | None = None) -> int:
+              collect: list[int] | None = None, launched: runner.CrawlProcess | None = None) -> int:
     """Start one crawl process for these sources, show its progress, print the summary.
 
     Ctrl-C (or SIGTERM) is passed on to the crawl process, which closes cleanly: its runs end
     `interrupted` and the next crawl takes up exactly what they did not store. A second Ctrl-C
     kills it (its runs are still marked). Returns the exit code for the command: 0 when every run
-    succeeded, 130 when interrupted.
+    succeeded, 130 when interrupted. `launched`: the crawl process, when the caller started it.
     """
+    from newsdesk.cli.progress import CrawlDisplay
+    from newsdesk.cli.runs import runs_table
+
     settings = get_settings()
-    process = runner.launch(keys, trigger=trigger, sources_path=sources, scrapy_settings=scrapy_settings, env=env)
+    process = launched or runner.launch(keys, trigger=trigger, sources_path=sources,
+                                        scrapy_settings=scrapy_settings, env=env)
     console.print(f"crawling {', '.join(keys)} (process {process.pid}, log {process.log_path})", markup=False,
                   highlight=False)
     display = CrawlDisplay(console, err_console, pid=process.pid, keys=keys)
@@ -92,7 +98,12 @@ def run_distributed(keys: list[str], *, trigger: str, sources: Path | None, cons
     """Seed a distributed run and follow the workers. Ctrl-C (or SIGTERM) stops it: the queued
     requests are dropped, what workers hold is finished, the runs end `interrupted`; a second
     Ctrl-C stops waiting for the workers."""
+    from sqlalchemy import select
+
     from crawlers.distributed import coordinator
+    from newsdesk.cli.progress import CrawlDisplay
+    from newsdesk.cli.runs import runs_table
+    from storage.db import session_factory
     from storage.models import CrawlRun
 
     settings = get_settings()
@@ -142,11 +153,26 @@ def crawl(
 
     Example: `newsdesk crawl dawn_world bbc_world` or `newsdesk crawl --all --distributed`
     """
-    chosen = select_sources(keys or [], all_sources=all_sources, path=sources)
-    migrate.ensure_current(get_engine())
-    refuse_locked_sources([s.key for s in chosen])
-    console = wide_console()
+    chosen = [s.key for s in select_sources(keys or [], all_sources=all_sources, path=sources)]
     if distributed:
-        raise typer.Exit(run_distributed([s.key for s in chosen], trigger="cli", sources=sources, console=console))
-    code = run_crawl([s.key for s in chosen], trigger="cli", sources=sources, console=console)
-    raise typer.Exit(code)
+        check_before_crawling(chosen)
+        raise typer.Exit(run_distributed(chosen, trigger="cli", sources=sources, console=wide_console()))
+    # The crawl process loads Scrapy, its spiders and the extraction workers while the schema and
+    # the locks are checked here; it opens no run until they pass, and leaves if one does not.
+    process = runner.launch(chosen, trigger="cli", sources_path=sources, hold=True)
+    try:
+        check_before_crawling(chosen)
+    except BaseException:
+        process.cancel()
+        raise
+    process.release()
+    raise typer.Exit(run_crawl(chosen, trigger="cli", sources=sources, console=wide_console(), launched=process))
+
+
+def check_before_crawling(keys: list[str]) -> None:
+    """The schema at the code's revision and no source being crawled already, or one line and no crawl."""
+    from storage import migrate
+    from storage.db import get_engine
+
+    migrate.ensure_current(get_engine())
+    refuse_locked_sources(keys)

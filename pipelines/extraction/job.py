@@ -73,11 +73,35 @@ def reset_library_caches() -> None:
         htmldate_log.setLevel(level)
 
 
+# A small article the worker extracts before its first real page, for what every page needs and is
+# built on first use: trafilatura and htmldate imported, the phrase lists read and merged, the
+# tagger's automaton, numpy for the signature. The first real page then costs what the others do.
+WARM_UP_URL = "https://warm-up.invalid/news/warm-up"
+WARM_UP_PAGE = (
+    b"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Warm-up page</title>"
+    b"<meta property='article:published_time' content='2026-01-01T00:00:00Z'></head><body><article>"
+    b"<h1>Warm-up page</h1>"
+    b"<p>Ministers from France and Japan met in Geneva on Monday to discuss the trade talks.</p>"
+    b"<p>The meeting, the third this year, ended without a joint statement from either side.</p>"
+    b"<p>Officials said a further round was planned in Tokyo before the end of the spring.</p>"
+    b"<p>Negotiators are expected to return to the question of tariffs on farm goods there.</p>"
+    b"</article></body></html>"
+)
+
+
 def warm_up() -> None:
-    """Worker initializer: import the heavy modules once, before the first page arrives."""
+    """Worker initializer: import the heavy modules and build what is built on first use, once,
+    before the first page arrives (while the spiders fetch their robots.txt and feeds)."""
+    from core.outcomes import Rejected
+    from pipelines.extraction.extractor import extract_page
     from pipelines.tagging.gazetteer import load
 
-    load()  # the tagger's automaton (about 0.2 s): built while the spiders fetch their feeds
+    load()  # the tagger's automaton (about 0.2 s)
+    try:
+        article = extract_page(WARM_UP_PAGE, url=WARM_UP_URL, content_type="text/html; charset=utf-8")
+    except Rejected:  # still warmed up to where it stopped
+        return
+    signature(article.text, SignatureParams())
 
 
 def ready() -> list[str]:

@@ -20,8 +20,8 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from pipelines.extraction.job import ExtractionJob, ready, run_job, warm_up
-from pipelines.extraction.parent_watch import die_with_parent
+from pipelines.extraction.job import ExtractionJob, ready, run_job
+from pipelines.extraction.worker_start import start_worker
 
 logger = logging.getLogger(__name__)
 IN_FLIGHT_PER_WORKER = 4
@@ -37,13 +37,6 @@ WORKER_NICENESS = 5
 WATCH_ENV = "NEWSDESK_TEST_WORKER_PARENT_WATCH"
 
 
-def _start_worker(parent_pid: int) -> None:
-    die_with_parent(parent_pid, use_prctl=os.environ.get(WATCH_ENV) != "watch")
-    if hasattr(os, "nice"):
-        os.nice(WORKER_NICENESS)
-    warm_up()
-
-
 class WorkerCrashed(Exception):
     """The worker extracting a page died (twice): the page is dropped, the crawl goes on."""
 
@@ -53,24 +46,29 @@ class ExtractionPool:
         self.workers = max(1, workers)
         self._executor: ProcessPoolExecutor | None = None
         self._slots: asyncio.Semaphore | None = None
+        self._started: list | None = None  # the warm-up jobs, once start() has run
         self.users = 0
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_start_worker, initargs=(os.getpid(),))
+                                                 initializer=start_worker,
+                                                 initargs=(os.getpid(), WORKER_NICENESS,
+                                                           os.environ.get(WATCH_ENV) != "watch"))
         return self._executor
 
     def start(self) -> None:
         """Start the workers now rather than on the first page: each takes about a second to import
         trafilatura, which it then does while the spiders fetch their feeds, not after."""
+        if self._started is not None:
+            return
         pool = self._pool()
         # The executor starts a process per job while it has fewer than `workers`.
         self._started = [pool.submit(ready) for _ in range(self.workers)]
 
     def skipped_patches(self) -> set[str]:
         """Upstream patches the started workers run without (compat/), as far as they have said."""
-        return {key for future in getattr(self, "_started", ()) if future.done() and not future.exception()
+        return {key for future in self._started or () if future.done() and not future.exception()
                 for key in future.result()}
 
     async def run(self, job: ExtractionJob):
@@ -119,13 +117,14 @@ class InlineExtraction:
 _shared: ExtractionPool | InlineExtraction | None = None
 
 
-def acquire(workers: int) -> ExtractionPool | InlineExtraction:
-    """The process's pool, shared by every crawler in it (one per source), created on first use."""
+def acquire(workers: int, *, start: bool = True) -> ExtractionPool | InlineExtraction:
+    """The process's pool, shared by every crawler in it (one per source), created on first use.
+    Its workers are started by the first `acquire` that does not say `start=False`."""
     global _shared
     if _shared is None:
         _shared = InlineExtraction() if workers == 0 else ExtractionPool(workers)
-        if isinstance(_shared, ExtractionPool):
-            _shared.start()
+    if start and isinstance(_shared, ExtractionPool):
+        _shared.start()
     _shared.users += 1
     return _shared
 

@@ -50,7 +50,12 @@ def test_workers_die_with_a_crawl_process_killed_outright(tmp_path, how):
             sources = network.write_sources(tmp_path / "sources.yaml")
             process = runner.launch([network.outlets[0].key], trigger="cli", sources_path=sources)
             children = descendants_when_ready(process.pid, workers=2)
-            time.sleep(3)  # extracting pages, not just started
+            # Extracting pages, not just started: its run has counted some (a fixed sleep was
+            # too short on a loaded machine, where the run was not yet open when it was killed).
+            deadline = time.monotonic() + 60
+            while not any(run.stats.get("newsdesk/pages_fetched", 0) >= 3 for run in process.runs()):
+                assert time.monotonic() < deadline, "the crawl fetched no pages in 60 s"
+                time.sleep(0.2)
             os.kill(process.pid, signal.SIGKILL)
             assert process.popen.wait(10) == -signal.SIGKILL
             deadline = time.monotonic() + 5

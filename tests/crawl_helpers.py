@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -106,3 +107,14 @@ class PeakMemory:
 
 def environ_copy() -> dict[str, str]:
     return dict(os.environ)
+
+
+def wait_for(condition, timeout: float, what: str):
+    """condition()'s first true value, polled every 0.2 s; an AssertionError naming `what` past timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from newsdesk.samplenet.generated import generated_network
 from storage.db import make_engine
 from storage.models import Article, CrawlRun
-from tests.crawl_helpers import crawl_environment
+from tests.crawl_helpers import crawl_environment, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = 120
@@ -56,16 +56,6 @@ def stored(database_url: str) -> int:
         count = session.scalar(select(func.count()).select_from(Article))
     engine.dispose()
     return count
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class Terminal:

@@ -20,7 +20,7 @@ from core.dates import utcnow
 from newsdesk.samplenet.server import sample_network
 from storage.db import session_factory
 from storage.models import CrawlRun
-from tests.crawl_helpers import crawl, crawl_environment
+from tests.crawl_helpers import crawl, crawl_environment, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
@@ -40,16 +40,6 @@ def stop_scheduler(process: subprocess.Popen, timeout: float = 60) -> str:
 def runs() -> list[CrawlRun]:
     with session_factory()() as session:
         return list(session.scalars(select(CrawlRun).order_by(CrawlRun.id)))
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from sqlalchemy import select, text
 import scheduler as nightly
 from storage.db import session_factory
 from storage.models import CrawlRun
-from tests.crawl_helpers import crawl_environment
-from tests.test_scheduler import start_scheduler, wait_for
+from tests.crawl_helpers import crawl_environment, wait_for
+from tests.test_scheduler import start_scheduler
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow

@@ -24,10 +24,6 @@ FAST_CRAWL_ENV = {
     "NEWSDESK_RETRY_BACKOFF_SECONDS": "0.05",
     "NEWSDESK_HEARTBEAT_SECONDS": "1",
     "NEWSDESK_AUTOTHROTTLE_TARGET_CONCURRENCY": "8",
-    # One extraction worker process (still the real pool, a process of its own): the tests run one
-    # pytest process per core already, and each worker's start costs a second of CPU. The pool
-    # with several workers has tests of its own (test_worker_pool.py, test_orphan_workers.py).
-    "NEWSDESK_EXTRACT_WORKERS": "1",
 }
 
 

@@ -4,6 +4,13 @@ This package is the top of the house: the `newsdesk` command (cli/) and the bund
 network (samplenet/). Everything it runs lives below it: crawlers/, pipelines/, storage/, core/.
 """
 
-from core.settings import version
 
-__version__ = version()
+
+def __getattr__(name: str):
+    # The version is read on demand: importing this package must stay cheap, because `newsdesk
+    # crawl` starts its crawl process before anything else is imported (crawlers/runs/prestart.py).
+    if name == "__version__":
+        from core.settings import version
+
+        return version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -37,7 +38,10 @@ def alembic_config(database_url: str | None = None) -> Config:
     return config
 
 
+@functools.cache
 def head_revision() -> str:
+    # Cached: reading the scripts directory imports every revision (25-30 ms), and a crawl process
+    # checks the schema once per source it opens; the revisions on disk are the code's own.
     script = ScriptDirectory.from_config(alembic_config())
     return script.get_current_head()
 

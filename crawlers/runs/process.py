@@ -11,12 +11,18 @@ workers) and then waits for a line `go` on its standard input before it opens a 
 file instead, it leaves without crawling. `newsdesk crawl` checks the schema and the sources'
 locks meanwhile (runner.launch(hold=True)), so its start-up is the longer of the two, not both.
 
+With --prestarted (and nothing else), the process was started before its caller knew what to crawl
+(crawlers/runs/prestart.py): it imports what every crawl needs, then reads its arguments and log
+file as one JSON line on its standard input, and goes on as above.
+
 Exit status: 0 when every run succeeded, 1 when one failed, 2 for bad arguments or settings.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import socket
 import sys
@@ -36,18 +42,65 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parse(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    prestarted = argv == ["--prestarted"]
+    if prestarted:
+        # A bad setting exits crawlers.settings' import: it fails again in _crawl, reported in the log.
+        with contextlib.suppress(Exception, SystemExit):
+            _import_what_every_crawl_needs()
+        extraction = _hold_extraction_pool()
+        argv = _arguments_from_caller()
+        if argv is None:
+            _release(extraction)
+            return 0  # called off before it was told what to crawl
+    args = _parse(argv)
     from core.dates import utcnow
 
     started = utcnow()
-    extraction = _hold_extraction_pool()
+    if not prestarted:
+        extraction = _hold_extraction_pool()
     try:
         return _crawl(args, started)
     finally:
-        if extraction is not None:
-            from pipelines.extraction import worker_pool
+        _release(extraction)
 
-            worker_pool.release(extraction)
+
+def _release(extraction) -> None:
+    if extraction is not None:
+        from pipelines.extraction import worker_pool
+
+        worker_pool.release(extraction)
+
+
+def _import_what_every_crawl_needs() -> None:
+    """Scrapy, the spider classes and the crawl's components: what `_crawl` and `preload` import,
+    whatever the sources; imported before the arguments arrive (the caller imports its own meanwhile)."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawlers.settings")
+    import scrapy.crawler  # noqa: F401
+    from scrapy.utils.project import get_project_settings
+
+    import crawlers.loader  # noqa: F401 (every spider base class, the sources file's reader)
+
+    preload(get_project_settings())
+
+
+def _arguments_from_caller() -> list[str] | None:
+    """The JSON line {"argv": [...], "log": PATH} a prestarted process waits for (None at end of
+    file). From here on its output goes to that log file, which first receives what it wrote before."""
+    line = sys.stdin.readline()
+    if not line.strip():
+        return None
+    request = json.loads(line)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    early = os.pread(1, os.fstat(1).st_size, 0) if os.fstat(1).st_size else b""
+    log = os.open(request["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    if early:
+        os.write(log, early)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.close(log)
+    return list(request["argv"])
 
 
 def _hold_extraction_pool():

@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from core.dates import utcnow
 from core.settings import get_settings
+from crawlers.runs import prestart
 
 # storage.db and storage.models (SQLAlchemy's ORM, every model) are imported where they are used:
 # `newsdesk crawl` launches the crawl process before it needs them, and the crawl's start-up
@@ -35,6 +36,7 @@ class CrawlProcess:
     started_at: datetime
     log_path: Path
     host: str
+    prestarted: prestart.Prestarted | None = None  # its output before it had a log file, if it died then
 
     @property
     def pid(self) -> int:
@@ -88,6 +90,10 @@ class CrawlProcess:
                 self.log_path.unlink()
 
     def stderr_tail(self, lines: int = 5) -> str:
+        if self.prestarted is not None and self.popen.poll() is not None:
+            with contextlib.suppress(OSError):
+                if self.log_path.stat().st_size == 0:  # it died before it could switch to its log
+                    self.prestarted.copy_early_output(str(self.log_path))
         try:
             return "\n".join(self.log_path.read_text(errors="replace").strip().splitlines()[-lines:])
         except OSError:
@@ -96,39 +102,45 @@ class CrawlProcess:
 
 def launch(keys: list[str], *, trigger: str, sources_path: Path | None = None,
            scrapy_settings: dict[str, str] | None = None, env: dict[str, str] | None = None,
-           distributed: bool = False, hold: bool = False) -> CrawlProcess:
+           distributed: bool = False, hold: bool = False,
+           prestarted: prestart.Prestarted | None = None) -> CrawlProcess:
     """Start the crawl process (or, distributed, the coordinator that seeds and follows workers).
 
     With `hold`, the crawl process loads Scrapy, its spiders and the extraction workers, then waits
     for `release()` (or `cancel()`) before it opens a run: the caller checks what it must (the
-    schema, the sources' locks) while the crawl starts up, instead of before."""
+    schema, the sources' locks) while the crawl starts up, instead of before. `prestarted`: a crawl
+    process the command started before its own imports (prestart.py), given its arguments here
+    instead of starting another; it is held the same way (`env` must be None: it is running)."""
     settings = get_settings()
     module = "crawlers.distributed.coordinator" if distributed else "crawlers.runs.process"
-    command = [sys.executable, "-m", module, "--trigger", trigger]
-    if hold and not distributed:
-        command += ["--hold"]
+    arguments = ["--trigger", trigger]
+    if (hold or prestarted) and not distributed:
+        arguments += ["--hold"]
     if sources_path:
-        command += ["--sources", str(sources_path)]
+        arguments += ["--sources", str(sources_path)]
     for name, value in (scrapy_settings or {}).items():
-        command += ["-s", f"{name}={value}"]
-    command += list(keys)
+        arguments += ["-s", f"{name}={value}"]
+    arguments += list(keys)
     log_dir = settings.log_path / "processes"
     log_dir.mkdir(parents=True, exist_ok=True)
     started = utcnow()
     log_path = log_dir / f"{started:%Y%m%dT%H%M%S}-{trigger}-{os.getpid()}.log"
+    if prestarted is not None and not distributed and env is None:
+        log_path.touch()
+        prestarted.configure(arguments, str(log_path))
+        return CrawlProcess(prestarted.popen, started, log_path, socket.gethostname(), prestarted)
+    if prestarted is not None:
+        prestarted.call_off()
+    command = [sys.executable, "-m", module, *arguments]
     with open(log_path, "ab") as log_file:
         popen = subprocess.Popen(
             command, stdout=log_file, stderr=subprocess.STDOUT,
             stdin=subprocess.PIPE if hold and not distributed else subprocess.DEVNULL,
-            env={**CRAWL_PROCESS_ENV, **os.environ, **(env or {})}, start_new_session=True,
+            env={**prestart.CRAWL_PROCESS_ENV, **os.environ, **(env or {})}, start_new_session=True,
         )
     return CrawlProcess(popen, started, log_path, socket.gethostname())
 
 
-# glibc gives each thread that allocates its own malloc arena, and the crawl process has about ten
-# (reactor, database writers, the extraction pool's helpers, asyncio's executor). Two arenas: 5 MB
-# less resident memory in the throughput benchmark, at the same speed. The environment wins.
-CRAWL_PROCESS_ENV = {"MALLOC_ARENA_MAX": "2"}
 
 
 class Interrupts:

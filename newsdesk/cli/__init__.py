@@ -4,11 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from sqlalchemy.exc import OperationalError
-
-from core.errors import UserError, one_line
-from newsdesk.cli.app import app, err_console
-
 # The module that registers each command. A command line that names one imports that module only:
 # the others (the API server, the dedup and reprocess jobs...) would add a few tenths of a second to
 # every command's start, `newsdesk crawl`'s start-up included. tests/test_cli_help.py checks the table.
@@ -51,10 +46,19 @@ def _register(args: list[str] | None = None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command; expected errors become one line on stderr and a non-zero exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    if starts_a_crawl(args):
+        from crawlers.runs import prestart
+
+        prestart.start()  # before the imports below: the crawl process imports its own meanwhile
+    from sqlalchemy.exc import OperationalError
+
     from compat import typer as typer_help
+    from core.errors import UserError, one_line
+    from newsdesk.cli.app import app, err_console
 
     typer_help.install()  # flags in --help without a bogus value type
-    _register(sys.argv[1:] if argv is None else argv)
+    _register(args)
     try:
         app(args=argv, prog_name="newsdesk")  # click exits by itself on success and usage errors
     except (UserError, OperationalError) as exc:
@@ -65,3 +69,10 @@ def main(argv: list[str] | None = None) -> int:
         err_console.print("newsdesk: interrupted")
         return 130
     return 0
+
+
+def starts_a_crawl(args: list[str]) -> bool:
+    """`newsdesk crawl ...` that will run a crawl process here (not --help, not --distributed).
+    A guess from the words alone, made before anything is imported: when it is wrong (a usage
+    error, say), the crawl process started for it is called off and leaves having crawled nothing."""
+    return bool(args) and args[0] == "crawl" and not {"--help", "-h", "--distributed"} & set(args[1:])

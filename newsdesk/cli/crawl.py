@@ -12,7 +12,7 @@ from rich.console import Console
 
 from core.errors import UserError
 from core.settings import get_settings
-from crawlers.runs import runner
+from crawlers.runs import prestart, runner
 from crawlers.sources import select_sources
 from newsdesk.cli.app import app, err_console, print_table, wide_console
 
@@ -158,8 +158,9 @@ def crawl(
         check_before_crawling(chosen)
         raise typer.Exit(run_distributed(chosen, trigger="cli", sources=sources, console=wide_console()))
     # The crawl process loads Scrapy, its spiders and the extraction workers while the schema and
-    # the locks are checked here; it opens no run until they pass, and leaves if one does not.
-    process = runner.launch(chosen, trigger="cli", sources_path=sources, hold=True)
+    # the locks are checked here; it opens no run until they pass, and leaves if one does not. It
+    # was started before this command's own imports (newsdesk.cli.main, crawlers/runs/prestart.py).
+    process = runner.launch(chosen, trigger="cli", sources_path=sources, hold=True, prestarted=prestart.take())
     try:
         check_before_crawling(chosen)
     except BaseException:

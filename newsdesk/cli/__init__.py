@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 
 # The module that registers each command. A command line that names one imports that module only:
@@ -46,6 +47,9 @@ def _register(args: list[str] | None = None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command; expected errors become one line on stderr and a non-zero exit code."""
+    # No garbage collection during the imports (objects that live as long as the command; the
+    # collector walking them was 15% of the import time): frozen once the command is registered.
+    gc.disable()
     args = sys.argv[1:] if argv is None else argv
     if starts_a_crawl(args):
         from crawlers.runs import prestart
@@ -59,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
 
     typer_help.install()  # flags in --help without a bogus value type
     _register(args)
+    gc.freeze()
+    gc.enable()
     try:
         app(args=argv, prog_name="newsdesk")  # click exits by itself on success and usage errors
     except (UserError, OperationalError) as exc:

@@ -91,7 +91,7 @@ class Settings(BaseSettings):
 
     # --- extraction ----------------------------------------------------------------------------
     min_text_chars: int = Field(default=250, ge=1, description="Shorter bodies are dropped as `too_short`.")
-    extract_workers: int | None = Field(default=None, ge=0, description="Extraction processes; unset = one per CPU core; 0 = extract in the crawl process itself (one-core machines, one distributed worker per core).")
+    extract_workers: int | None = Field(default=None, ge=0, description="Extraction processes; unset = one per CPU core the process may use (a container's or taskset's limit counts); 0 = extract in the crawl process itself (one-core machines, one distributed worker per core).")
     database_writers: int | None = Field(default=None, ge=1, le=32, description="Threads of a crawl process that store articles; unset = 1 on SQLite (it takes one writer at a time), 4 on PostgreSQL (each waits on its round trips and commit).")
 
     # --- deduplication -------------------------------------------------------------------------
@@ -247,7 +247,7 @@ class Settings(BaseSettings):
 
     @property
     def effective_extract_workers(self) -> int:
-        return self.extract_workers if self.extract_workers is not None else (os.cpu_count() or 1)
+        return self.extract_workers if self.extract_workers is not None else usable_cores()
 
 
 _ENV_NAMES = {"database_url": "DATABASE_URL"}
@@ -271,6 +271,14 @@ def _describe_error(exc: ValidationError, scrapy: bool = False) -> str:
         return f"invalid setting {env_name}{shown}: {message}"
     where = env_name if env_name in os.environ or field == "database_url" and "NEWSDESK_DATABASE_URL" in os.environ else f"{field} in {config_file_path()}"
     return f"invalid setting {where}{shown}: {message}"
+
+
+def usable_cores() -> int:
+    """The cores this process may run on: a container or `taskset` limited to two cores of a large
+    host would otherwise start one extraction worker per core of the host, all fighting for two."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 @functools.lru_cache(maxsize=1)

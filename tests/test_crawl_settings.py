@@ -3,6 +3,10 @@ reaches the components that use it, and the Scrapy settings derived from it foll
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from scrapy.settings import Settings as ScrapySettings
 from scrapy.utils.project import get_project_settings
@@ -75,3 +79,13 @@ def test_a_bad_command_line_value_is_one_line_naming_the_setting(env):
         from_scrapy(_project_settings_with("NEWSDESK_DOWNLOAD_TIMEOUT", "soon"))
     assert str(raised.value).startswith("invalid setting NEWSDESK_DOWNLOAD_TIMEOUT = 'soon': ")
     assert "\n" not in str(raised.value)
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="no CPU affinity on this platform")
+def test_extraction_workers_default_to_the_cores_the_process_may_use_not_the_hosts():
+    # A crawl confined to one core (a container's cpuset, taskset) starts one worker, not one per host core.
+    code = ("import os; os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]}); "
+            "from core.settings import Settings; print(Settings().effective_extract_workers)")
+    env = {k: v for k, v in os.environ.items() if k != "NEWSDESK_EXTRACT_WORKERS"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "1"

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 import time
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from sqlalchemy import select
 
 from core.errors import UserError
 from core.settings import get_settings
+from crawlers.runs.runner import Interrupts
 
 logger = logging.getLogger(__name__)
 # A source is done when its queue is empty and no worker is busy with it. Workers take a request
@@ -35,26 +35,6 @@ logger = logging.getLogger(__name__)
 # stored, so one quiet snapshot is already exact; the second look costs half a second.
 STABLE_POLLS = 2
 POLL_SECONDS = 0.5
-
-
-class StopRequest:
-    """Ctrl-C or SIGTERM for a coordinator: set by a signal handler, read by `follow` between polls.
-    The first stops the run (queued requests dropped, workers finish what they hold, runs end
-    `interrupted`); a second stops waiting for the workers."""
-
-    def __init__(self) -> None:
-        self.signals: list[int] = []
-
-    def request(self, signum: int) -> None:
-        self.signals.append(signum)
-
-    @property
-    def requested(self) -> bool:
-        return bool(self.signals)
-
-    @property
-    def insisted(self) -> bool:
-        return len(self.signals) > 1
 
 
 @dataclass
@@ -218,7 +198,7 @@ def _check(server, source: SourceRun) -> str:
     return "done" if source.quiet >= STABLE_POLLS else "working"
 
 
-def interrupt(server, seeded: list[SourceRun], stop: StopRequest, *, grace_seconds: float,
+def interrupt(server, seeded: list[SourceRun], stop: Interrupts, *, grace_seconds: float,
               poll_seconds: float = POLL_SECONDS) -> dict[int, str]:
     """Stop the sources not done yet: drop their queued requests (the next crawl finds again what
     they led to; what was stored is known and not fetched twice), wait up to `grace_seconds` for
@@ -251,19 +231,19 @@ def interrupt(server, seeded: list[SourceRun], stop: StopRequest, *, grace_secon
         stats["newsdesk/passes"] = source.passes
         with session_factory().begin() as session:
             runs.finish_run(session, source.run_id, "interrupted", stats=stats,
-                            error=f"stopped by signal {stop.signals[0]}: {dropped[source.key]} queued requests dropped; "
+                            error=f"stopped by signal {stop.received[0]}: {dropped[source.key]} queued requests dropped; "
                                   "the next crawl takes up what was not stored")
         assess_finished_run(source.run_id)
         statuses[source.run_id] = "interrupted"
         source.done = True
         server.delete(KEYS["open"].format(source=source.key))
-        logger.warning("run %s of %s interrupted (signal %s)", source.run_id, source.key, stop.signals[0])
+        logger.warning("run %s of %s interrupted (signal %s)", source.run_id, source.key, stop.received[0])
     return statuses
 
 
 def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: float = POLL_SECONDS,
            on_progress: Callable[[dict[str, str]], None] | None = None,
-           stop: StopRequest | None = None) -> dict[int, str]:
+           stop: Interrupts | None = None) -> dict[int, str]:
     """Watch the sources until each is done (or the timeout, or a stop); close their runs.
     Returns statuses."""
     from crawlers.distributed.queue import KEYS, OPEN_RUN_TTL_SECONDS
@@ -279,7 +259,7 @@ def follow(seeded: list[SourceRun], *, timeout_seconds: float, poll_seconds: flo
     states: dict[str, str] = {s.key: "waiting" for s in seeded}
     statuses: dict[int, str] = {}
     while any(not s.done for s in seeded):
-        if stop is not None and stop.requested:
+        if stop is not None and stop.interrupted:
             statuses.update(interrupt(server, seeded, stop, grace_seconds=get_settings().shutdown_grace_seconds,
                                       poll_seconds=poll_seconds))
             break
@@ -342,10 +322,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     settings = get_settings()
     # SIGTERM (the scheduler stopping) or SIGINT: close the runs `interrupted`, not leave them running.
-    stop = StopRequest()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda signum, _frame: stop.request(signum))
-    statuses = follow(seeded, timeout_seconds=settings.crawl_timeout_minutes * 60, stop=stop)
+    with Interrupts() as stop:
+        statuses = follow(seeded, timeout_seconds=settings.crawl_timeout_minutes * 60, stop=stop)
     return 0 if all(status == "succeeded" for status in statuses.values()) else 1
 
 

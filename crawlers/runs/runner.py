@@ -144,16 +144,18 @@ def launch(keys: list[str], *, trigger: str, sources_path: Path | None = None,
 
 
 class Interrupts:
-    """Ctrl-C and SIGTERM while a command follows a crawl it started.
+    """Ctrl-C and SIGTERM while a command follows a crawl it started (or, distributed, seeded).
 
     The crawl process runs in a session of its own (start_new_session: a crash or a hang-up of the
     caller's terminal must not take it down), so a terminal's Ctrl-C reaches only the caller. Here
     the first SIGINT or SIGTERM calls `first` (pass it on: the crawl closes cleanly, its runs end
-    `interrupted`) and a second calls `second` (kill it). Handlers are restored on exit; used in
-    the main thread only, as Python's signal handlers must be.
+    `interrupted`) and a second calls `second` (kill it). Either may be left out: the signals are
+    counted all the same, for a loop that reads `interrupted` and `insisted` between polls (the
+    distributed coordinator). Handlers are restored on exit; used in the main thread only, as
+    Python's signal handlers must be.
     """
 
-    def __init__(self, first: Callable[[int], None], second: Callable[[int], None]):
+    def __init__(self, first: Callable[[int], None] | None = None, second: Callable[[int], None] | None = None):
         self.first, self.second = first, second
         self.received: list[int] = []
         self._previous: dict[int, object] = {}
@@ -171,7 +173,9 @@ class Interrupts:
 
     def _handle(self, signum, _frame) -> None:
         self.received.append(signum)
-        (self.first if len(self.received) == 1 else self.second)(signum)
+        then = self.first if len(self.received) == 1 else self.second
+        if then is not None:
+            then(signum)
 
     def __enter__(self) -> Interrupts:
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -187,7 +191,8 @@ class Interrupts:
         return bool(self.received)
 
     @property
-    def killed(self) -> bool:
+    def insisted(self) -> bool:
+        """A second signal came: kill, or stop waiting."""
         return len(self.received) > 1
 
 

@@ -111,11 +111,9 @@ def run_distributed(keys: list[str], *, trigger: str, sources: Path | None, cons
     console.print(f"seeded {len(seeded)} runs in {settings.redis_url and 'Redis'}; waiting for `newsdesk worker`s",
                   markup=False, highlight=False)
     run_ids = [s.run_id for s in seeded]
-    stop = coordinator.StopRequest()
     display = CrawlDisplay(console, err_console, pid=os.getpid(), keys=keys, title="distributed crawl")
 
     def stopping(signum: int) -> None:
-        stop.request(signum)
         display.tell(f"{signal.Signals(signum).name}: stopping the distributed run (queued requests dropped, "
                      "workers finish what they hold); Ctrl-C again not to wait for them")
 
@@ -123,12 +121,12 @@ def run_distributed(keys: list[str], *, trigger: str, sources: Path | None, cons
         with session_factory()() as session:
             return session.scalars(select(CrawlRun).where(CrawlRun.id.in_(run_ids)).order_by(CrawlRun.id)).all()
 
-    with runner.Interrupts(stopping, stop.request), display:
+    with runner.Interrupts(stopping) as stop, display:
         statuses = coordinator.follow(seeded, timeout_seconds=settings.crawl_timeout_minutes * 60,
                                       on_progress=lambda _states: display.update(rows()), stop=stop)
     final = rows()
     print_table(runs_table(final, title="distributed crawl"), console)
-    if stop.requested:
+    if stop.interrupted:
         err_console.print(f"newsdesk: interrupted: {interrupted_summary(final)}", markup=False, highlight=False)
         return INTERRUPTED_EXIT
     return 0 if all(status == "succeeded" for status in statuses.values()) else 1

@@ -61,3 +61,21 @@ def test_only_a_command_line_that_runs_a_crawl_here_prestarts_one():
     assert starts_a_crawl(["crawl", "--all"]) and starts_a_crawl(["crawl", "bbc_world", "--sources", "s.yaml"])
     for args in ([], ["crawl", "--help"], ["crawl", "--all", "--distributed"], ["runs"], ["schedule", "crawl"]):
         assert not starts_a_crawl(args)
+
+
+def test_a_crawl_command_that_fails_before_launching_calls_its_crawl_process_off(tmp_path, monkeypatch):
+    from newsdesk.cli import main
+
+    started = []
+    real = prestart.Prestarted
+
+    def recording(*args, **kwargs):
+        started.append(real(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(prestart, "Prestarted", recording)
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("sources:\n- key: only_one\n  name: Only one\n  homepage: https://example.org/\n")
+    assert main(["crawl", "no_such_source", "--sources", str(sources)]) == 2
+    assert len(started) == 1 and prestart.take() is None
+    assert started[0].popen.wait(60) == 0  # left without crawling, not waiting for the test run to end

@@ -74,7 +74,7 @@ def start() -> None:
     global _waiting
     if _waiting is None:
         _waiting = Prestarted()
-        atexit.register(_call_off_untaken)
+        atexit.register(call_off_untaken)
 
 
 def take() -> Prestarted | None:
@@ -83,6 +83,8 @@ def take() -> Prestarted | None:
     return prestarted
 
 
-def _call_off_untaken() -> None:
-    if _waiting is not None:
-        _waiting.call_off()
+def call_off_untaken() -> None:
+    """Call off the crawl process `start()` started if no command took it (the command failed)."""
+    prestarted = take()
+    if prestarted is not None:
+        prestarted.call_off()

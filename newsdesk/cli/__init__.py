@@ -47,24 +47,37 @@ def _register(args: list[str] | None = None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command; expected errors become one line on stderr and a non-zero exit code."""
-    # No garbage collection during the imports (objects that live as long as the command; the
-    # collector walking them was 15% of the import time): frozen once the command is registered.
-    gc.disable()
     args = sys.argv[1:] if argv is None else argv
+    prestart = None
     if starts_a_crawl(args):
         from crawlers.runs import prestart
 
         prestart.start()  # before the imports below: the crawl process imports its own meanwhile
-    from sqlalchemy.exc import OperationalError
+    try:
+        return _run(args, argv, own_process=argv is None)
+    finally:
+        if prestart is not None:
+            prestart.call_off_untaken()  # the command ended before it launched the crawl (an error)
 
-    from compat import typer as typer_help
-    from core.errors import UserError, one_line
-    from newsdesk.cli.app import app, err_console
 
-    typer_help.install()  # flags in --help without a bogus value type
-    _register(args)
-    gc.freeze()
-    gc.enable()
+def _run(args: list[str], argv: list[str] | None, own_process: bool) -> int:
+    # No garbage collection during the imports: objects that live as long as the command, which the
+    # collector walked again and again (15% of the import time). In a process of its own, they are
+    # then frozen: later collections skip them.
+    gc.disable()
+    try:
+        from sqlalchemy.exc import OperationalError
+
+        from compat import typer as typer_help
+        from core.errors import UserError, one_line
+        from newsdesk.cli.app import app, err_console
+
+        typer_help.install()  # flags in --help without a bogus value type
+        _register(args)
+    finally:
+        if own_process:
+            gc.freeze()
+        gc.enable()
     try:
         app(args=argv, prog_name="newsdesk")  # click exits by itself on success and usage errors
     except (UserError, OperationalError) as exc:

@@ -91,3 +91,20 @@ def split_body_page() -> str:
     rows = "".join(f"<div class='grid-row'><div class='article__body'>{paragraphs_html(chunk)}</div>"
                    f"<aside class='ad-rail'><span>Advertisement</span></aside></div>" for chunk in chunks)
     return page(f"<main><h1>{TITLE}</h1><div class='chunks'>{rows}</div></main>")
+
+
+def accordion_page() -> str:
+    """A guide whose last sections are accordion panels (the WAI-ARIA disclosure pattern: a button
+    names its panel by `aria-controls`), closed as the page is served, plus a closed menu panel in
+    the header and a closed panel holding only a short notice."""
+    panels = "".join(
+        f"<div class='faq-item'><button aria-expanded='false' aria-controls='answer-{n}'>Question {n}?</button>"
+        f"<div id='answer-{n}' class='faq-answer hidden' style='display:none' aria-hidden='true'>"
+        f"<p>{paragraph}</p></div></div>" for n, paragraph in enumerate(PARAGRAPHS[4:]))
+    menu = ("<button aria-expanded='false' aria-controls='main-menu'>Menu</button><div id='main-menu' hidden>"
+            f"<p>{'A long menu blurb that is written as one sentence and talks about every section. ' * 2}</p></div>")
+    notice = ("<button aria-controls='notice'>Why?</button><div id='notice' hidden><p>Short notice.</p></div>")
+    return (f"<html lang='en'><head><title>{TITLE}</title></head><body><header>{menu}</header>"
+            f"<article><h1>{TITLE}</h1><div class='entry-content'>{paragraphs_html(PARAGRAPHS[:4])}"
+            f"<h2>Questions and answers</h2>{panels}{notice}</div></article>"
+            f"<footer><p>© The Border Courier</p></footer></body></html>")

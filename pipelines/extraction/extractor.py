@@ -30,6 +30,7 @@ from pipelines.extraction.cleaning.teasers import link_texts, remove_teasers
 from pipelines.extraction.collapse_guard import fuller_text, may_have_collapsed, page_paragraphs
 from pipelines.extraction.dates import choose_dates
 from pipelines.extraction.decoding import check_html, decode_html
+from pipelines.extraction.disclosures import show_disclosures
 from pipelines.extraction.language import detect_language, primary_language
 from pipelines.extraction.metadata import parse_tree, read_metadata
 from pipelines.extraction.page_kind import not_an_article
@@ -100,6 +101,7 @@ def extract_page(body: bytes | str, *, url: str | None = None, content_type: str
     headings = [" ".join(h.text_content().split()) for h in tree.xpath("//h1")[:5]]
     links = link_texts(tree, url)
     paragraphs_on_page = page_paragraphs(tree)
+    show_disclosures(tree)  # accordion and FAQ answers are the article's (disclosures.py)
     # Everything is read from the tree: trafilatura may prune it instead of a copy of it.
     with handed_over(tree):
         raw_text = trafilatura.extract(tree, url=url, output_format="txt", **TRAFILATURA_OPTIONS)

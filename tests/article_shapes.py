@@ -108,3 +108,18 @@ def accordion_page() -> str:
             f"<article><h1>{TITLE}</h1><div class='entry-content'>{paragraphs_html(PARAGRAPHS[:4])}"
             f"<h2>Questions and answers</h2>{panels}{notice}</div></article>"
             f"<footer><p>© The Border Courier</p></footer></body></html>")
+
+
+QUOTE = ("We have waited three years for this meeting, and the fishermen's families have waited longer "
+         "than anyone, so the first thing we discussed was their release.")
+
+
+def figure_quote_page() -> str:
+    """An article quoting a source as HTML recommends (a `<figure>` holding the `<blockquote>` and a
+    `<figcaption>` naming the speaker), an image figure with its caption, and a social-media embed."""
+    quote = f"<figure class='pull-quote'><blockquote><p>{QUOTE}</p></blockquote><figcaption>A deputy minister</figcaption></figure>"
+    image = "<figure><img src='/img/river.jpg' alt=''><figcaption>The river at the crossing, seen from the bridge on Monday morning</figcaption></figure>"
+    embed = ("<figure><blockquote class='social-media-post'><p>A post on a social network about the talks, "
+             "long enough to be a sentence.</p></blockquote></figure>")
+    return page(f"<article><h1>{TITLE}</h1><div class='entry-content'>{paragraphs_html(PARAGRAPHS[:3])}"
+                f"{quote}{image}{paragraphs_html(PARAGRAPHS[3:])}{embed}</div></article>")

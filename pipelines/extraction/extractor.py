@@ -31,6 +31,7 @@ from pipelines.extraction.collapse_guard import fuller_text, may_have_collapsed,
 from pipelines.extraction.dates import choose_dates
 from pipelines.extraction.decoding import check_html, decode_html
 from pipelines.extraction.disclosures import show_disclosures
+from pipelines.extraction.figure_quotes import keep_figure_quotes
 from pipelines.extraction.language import detect_language, primary_language
 from pipelines.extraction.metadata import parse_tree, read_metadata
 from pipelines.extraction.page_kind import not_an_article
@@ -102,6 +103,7 @@ def extract_page(body: bytes | str, *, url: str | None = None, content_type: str
     links = link_texts(tree, url)
     paragraphs_on_page = page_paragraphs(tree)
     show_disclosures(tree)  # accordion and FAQ answers are the article's (disclosures.py)
+    keep_figure_quotes(tree)  # and so are quotations marked up as figures (figure_quotes.py)
     # Everything is read from the tree: trafilatura may prune it instead of a copy of it.
     with handed_over(tree):
         raw_text = trafilatura.extract(tree, url=url, output_format="txt", **TRAFILATURA_OPTIONS)

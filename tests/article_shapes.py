@@ -123,3 +123,13 @@ def figure_quote_page() -> str:
              "long enough to be a sentence.</p></blockquote></figure>")
     return page(f"<article><h1>{TITLE}</h1><div class='entry-content'>{paragraphs_html(PARAGRAPHS[:3])}"
                 f"{quote}{image}{paragraphs_html(PARAGRAPHS[3:])}{embed}</div></article>")
+
+
+def presentational_wrapper_page() -> str:
+    """A list article whose items sit in wrappers with a presentational modifier class (the words
+    trafilatura takes for an icon or a carousel: "-icon", "slide"), beside a real icon and a menu."""
+    items = "".join(f"<div class='list-item list-slides item-icon-style-arrow'><h2>Item {n}</h2>"
+                    f"{paragraphs_html(PARAGRAPHS[2 * n:2 * n + 2])}</div>" for n in range(1, 4))
+    return page(f"<article><h1>{TITLE}</h1><div class='entry-content'>{paragraphs_html(PARAGRAPHS[:2])}"
+                f"{items}<span class='share-icon'>Share</span></div></article>"
+                f"<nav class='menu-slides'>{paragraphs_html(['A long menu blurb written as prose. ' * 4] * 2)}</nav>")

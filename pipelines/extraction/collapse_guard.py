@@ -46,6 +46,7 @@ from lxml.etree import XPath
 from compat.trafilatura import handed_over
 from pipelines.extraction.disclosures import show_disclosures
 from pipelines.extraction.figure_quotes import keep_figure_quotes
+from pipelines.extraction.presentational_classes import drop_presentational_classes
 from pipelines.extraction.metadata import parse_tree
 
 LONG_PARAGRAPH_CHARS = 100   # a paragraph of prose, not a caption, a label or a menu entry
@@ -215,6 +216,7 @@ def _paragraph(anchor, text: str):
 def _extract(tree, url: str | None, options: dict) -> str | None:
     show_disclosures(tree)  # as the first extraction saw the page (extractor.py)
     keep_figure_quotes(tree)
+    drop_presentational_classes(tree)
     with handed_over(tree):
         return trafilatura.extract(tree, url=url, output_format="txt", **options)
 

@@ -35,6 +35,7 @@ from pipelines.extraction.figure_quotes import keep_figure_quotes
 from pipelines.extraction.language import detect_language, primary_language
 from pipelines.extraction.metadata import parse_tree, read_metadata
 from pipelines.extraction.page_kind import not_an_article
+from pipelines.extraction.presentational_classes import drop_presentational_classes
 from pipelines.extraction.tags import with_tags
 from pipelines.extraction.titles import choose_title
 
@@ -104,6 +105,7 @@ def extract_page(body: bytes | str, *, url: str | None = None, content_type: str
     paragraphs_on_page = page_paragraphs(tree)
     show_disclosures(tree)  # accordion and FAQ answers are the article's (disclosures.py)
     keep_figure_quotes(tree)  # and so are quotations marked up as figures (figure_quotes.py)
+    drop_presentational_classes(tree)  # and sections whose wrapper has an "-icon" class (the module)
     # Everything is read from the tree: trafilatura may prune it instead of a copy of it.
     with handed_over(tree):
         raw_text = trafilatura.extract(tree, url=url, output_format="txt", **TRAFILATURA_OPTIONS)

@@ -16,7 +16,7 @@ from core.outcomes import Rejected
 from core.records import ArticleData
 from core.sanitise import fit_article
 from pipelines.extraction.cleaning.boilerplate import remove_boilerplate_lines
-from pipelines.extraction.cleaning.bylines import extract_byline, split_authors
+from pipelines.extraction.cleaning.bylines import extract_byline, remove_author_bio, split_authors
 from pipelines.extraction.cleaning.dateline import find_dateline
 from pipelines.extraction.cleaning.headline import (
     match_key,
@@ -126,6 +126,7 @@ def extract_page(body: bytes | str, *, url: str | None = None, content_type: str
     paragraphs, glued_labels = remove_headline_fragments(paragraphs, titles, labels)
     paragraphs = remove_teasers(paragraphs, links)
     paragraphs, byline_authors = extract_byline(paragraphs, split_authors(meta.authors))
+    paragraphs = remove_author_bio(paragraphs, split_authors(meta.authors) + byline_authors)
     paragraphs = remove_boilerplate_lines(paragraphs)
     paragraphs = remove_boilerplate_kinds(paragraphs)
     paragraphs = remove_repeated_lines(paragraphs)

@@ -133,3 +133,15 @@ def presentational_wrapper_page() -> str:
     return page(f"<article><h1>{TITLE}</h1><div class='entry-content'>{paragraphs_html(PARAGRAPHS[:2])}"
                 f"{items}<span class='share-icon'>Share</span></div></article>"
                 f"<nav class='menu-slides'>{paragraphs_html(['A long menu blurb written as prose. ' * 4] * 2)}</nav>")
+
+
+def heading_anchor_page() -> str:
+    """An article whose sections carry their heading's slug as id, one of them starting with a word
+    trafilatura takes for chrome ("Menu ..."), and a real menu with a slug-like id."""
+    sections = (f"<section id='crossings-to-reopen-next-month'><h2>Crossings to reopen next month</h2>"
+                f"{paragraphs_html(PARAGRAPHS[2:4])}</section>"
+                f"<section id='menu-of-measures-agreed-by-the-ministers'><h2>Menu of measures agreed by the ministers</h2>"
+                f"{paragraphs_html(PARAGRAPHS[4:])}</section>")
+    menu = (f"<div id='menu-main-navigation-wrapper'><ul><li><a href='/world/'>World</a></li></ul>"
+            f"{paragraphs_html(['A long menu blurb written as prose for the whole site. ' * 3] * 2)}</div>")
+    return page(f"<article><h1>{TITLE}</h1>{paragraphs_html(PARAGRAPHS[:2])}{sections}</article>{menu}")

@@ -32,6 +32,7 @@ from pipelines.extraction.dates import choose_dates
 from pipelines.extraction.decoding import check_html, decode_html
 from pipelines.extraction.disclosures import show_disclosures
 from pipelines.extraction.figure_quotes import keep_figure_quotes
+from pipelines.extraction.heading_anchors import free_heading_anchors
 from pipelines.extraction.language import detect_language, primary_language
 from pipelines.extraction.metadata import parse_tree, read_metadata
 from pipelines.extraction.page_kind import not_an_article
@@ -106,6 +107,7 @@ def extract_page(body: bytes | str, *, url: str | None = None, content_type: str
     show_disclosures(tree)  # accordion and FAQ answers are the article's (disclosures.py)
     keep_figure_quotes(tree)  # and so are quotations marked up as figures (figure_quotes.py)
     drop_presentational_classes(tree)  # and sections whose wrapper has an "-icon" class (the module)
+    free_heading_anchors(tree)  # or whose id is their heading's slug, "menu-ideas-for-..." (the module)
     # Everything is read from the tree: trafilatura may prune it instead of a copy of it.
     with handed_over(tree):
         raw_text = trafilatura.extract(tree, url=url, output_format="txt", **TRAFILATURA_OPTIONS)

@@ -11,6 +11,7 @@ A panel is recognised by the WAI-ARIA disclosure pattern, which every accordion,
 more" widget follows and menus and modals rarely hold prose for: a control names it by
 `aria-controls`. Only panels that hold a paragraph of prose are shown, and none in the page's
 chrome (header, navigation, footer, asides, dialogs), where a disclosure is a menu or a notice.
+The `<button>` that opens a shown panel holds its question, and becomes a paragraph with it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import re
 from lxml.etree import XPath
 
 _CONTROLLED_IDS = XPath("//body//*[@aria-controls]/@aria-controls")
+_BUTTON_CONTROLS = XPath("//body//button[@aria-controls]")
 PROSE_CHARS = 100  # one run of text this long is prose (the collapse guard's long paragraph)
 _WITH_ID = XPath("//body//*[@id]")
 _PROSE = XPath(f"boolean(.//text()[string-length(normalize-space()) >= {PROSE_CHARS}])")
@@ -37,14 +39,23 @@ def show_disclosures(tree) -> int:
     ids = {token for value in _CONTROLLED_IDS(tree) for token in value.split()}
     if not ids or len(ids) > MAX_PANELS:
         return 0
-    shown = 0
+    shown_ids = set()
     for element in _WITH_ID(tree):
         if element.get("id") not in ids or not _PROSE(element) or _IN_CHROME(element):
             continue
         for hidden in (element, *element.iterancestors()):
             _unhide(hidden)
-        shown += 1
-    return shown
+        shown_ids.add(element.get("id"))
+    _keep_questions(tree, shown_ids)
+    return len(shown_ids)
+
+
+def _keep_questions(tree, shown_ids: set[str]) -> None:
+    """The button that opens a shown panel carries its question ("How long does it take?"), and
+    trafilatura discards every button: the ones of shown panels become paragraphs."""
+    for button in _BUTTON_CONTROLS(tree):
+        if shown_ids.intersection(button.get("aria-controls").split()):
+            button.tag = "p"
 
 
 def _unhide(element) -> None:

@@ -20,21 +20,29 @@ PROSE_CHARS = 100       # a paragraph of prose (the collapse guard's long paragr
 MIN_PARAGRAPHS = 2
 MIN_SLUG_WORDS = 3      # "main-content" or "post-123" is a template's name, not a heading's slug
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+){%d,}$" % (MIN_SLUG_WORDS - 1))
-# Ids with a hyphen first (cheap), the slug and the prose checked only on those.
-_HYPHENATED_IDS = XPath("//body//*[contains(@id, '-')]")
-_HOLDS_PROSE = XPath(
-    f"count(.//p[string-length(normalize-space()) >= {PROSE_CHARS}]) >= {MIN_PARAGRAPHS}"
-    " and not(ancestor-or-self::*[self::header or self::nav or self::footer or self::aside])")
+_LONG_PARAGRAPHS = XPath(f"//body//p[string-length(normalize-space()) >= {PROSE_CHARS}]")
+_CHROME = frozenset(("header", "nav", "footer", "aside"))
+_PAGE = frozenset(("body", "html"))
 _FIRST_HEADING = XPath("(.//h1 | .//h2 | .//h3 | .//h4)[1]")
 
 
 def free_heading_anchors(tree) -> int:
     """Remove the ids that are their section's heading slugged from the sections of `tree` that hold
     prose, in place; returns how many."""
+    # The sections above the long paragraphs, found by walking up from each (a page has tens):
+    # cheaper than testing every element with an id.
+    held: dict = {}
+    for paragraph in _LONG_PARAGRAPHS(tree):
+        for element in paragraph.iterancestors():
+            if element.tag in _PAGE:
+                break
+            held[element] = held.get(element, 0) + 1
     freed = 0
-    for section in _HYPHENATED_IDS(tree):
+    for section, paragraphs in held.items():
         slug = section.get("id")
-        if not _SLUG.match(slug) or not _HOLDS_PROSE(section):
+        if paragraphs < MIN_PARAGRAPHS or not slug or not _SLUG.match(slug):
+            continue
+        if section.tag in _CHROME or any(ancestor.tag in _CHROME for ancestor in section.iterancestors()):
             continue
         heading = _FIRST_HEADING(section)
         words = match_key(heading[0].text_content()).split() if heading else []

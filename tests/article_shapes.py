@@ -91,3 +91,57 @@ def split_body_page() -> str:
     rows = "".join(f"<div class='grid-row'><div class='article__body'>{paragraphs_html(chunk)}</div>"
                    f"<aside class='ad-rail'><span>Advertisement</span></aside></div>" for chunk in chunks)
     return page(f"<main><h1>{TITLE}</h1><div class='chunks'>{rows}</div></main>")
+
+
+def accordion_page() -> str:
+    """A guide whose last sections are accordion panels (the WAI-ARIA disclosure pattern: a button
+    names its panel by `aria-controls`), closed as the page is served, plus a closed menu panel in
+    the header and a closed panel holding only a short notice."""
+    panels = "".join(
+        f"<div class='faq-item'><button aria-expanded='false' aria-controls='answer-{n}'>Question {n}?</button>"
+        f"<div id='answer-{n}' class='faq-answer hidden' style='display:none' aria-hidden='true'>"
+        f"<p>{paragraph}</p></div></div>" for n, paragraph in enumerate(PARAGRAPHS[4:]))
+    menu = ("<button aria-expanded='false' aria-controls='main-menu'>Menu</button><div id='main-menu' hidden>"
+            f"<p>{'A long menu blurb that is written as one sentence and talks about every section. ' * 2}</p></div>")
+    notice = ("<button aria-controls='notice'>Why?</button><div id='notice' hidden><p>Short notice.</p></div>")
+    return (f"<html lang='en'><head><title>{TITLE}</title></head><body><header>{menu}</header>"
+            f"<article><h1>{TITLE}</h1><div class='entry-content'>{paragraphs_html(PARAGRAPHS[:4])}"
+            f"<h2>Questions and answers</h2>{panels}{notice}</div></article>"
+            f"<footer><p>© The Border Courier</p></footer></body></html>")
+
+
+QUOTE = ("We have waited three years for this meeting, and the fishermen's families have waited longer "
+         "than anyone, so the first thing we discussed was their release.")
+
+
+def figure_quote_page() -> str:
+    """An article quoting a source as HTML recommends (a `<figure>` holding the `<blockquote>` and a
+    `<figcaption>` naming the speaker), an image figure with its caption, and a social-media embed."""
+    quote = f"<figure class='pull-quote'><blockquote><p>{QUOTE}</p></blockquote><figcaption>A deputy minister</figcaption></figure>"
+    image = "<figure><img src='/img/river.jpg' alt=''><figcaption>The river at the crossing, seen from the bridge on Monday morning</figcaption></figure>"
+    embed = ("<figure><blockquote class='social-media-post'><p>A post on a social network about the talks, "
+             "long enough to be a sentence.</p></blockquote></figure>")
+    return page(f"<article><h1>{TITLE}</h1><div class='entry-content'>{paragraphs_html(PARAGRAPHS[:3])}"
+                f"{quote}{image}{paragraphs_html(PARAGRAPHS[3:])}{embed}</div></article>")
+
+
+def presentational_wrapper_page() -> str:
+    """A list article whose items sit in wrappers with a presentational modifier class (the words
+    trafilatura takes for an icon or a carousel: "-icon", "slide"), beside a real icon and a menu."""
+    items = "".join(f"<div class='list-item list-slides item-icon-style-arrow'><h2>Item {n}</h2>"
+                    f"{paragraphs_html(PARAGRAPHS[2 * n:2 * n + 2])}</div>" for n in range(1, 4))
+    return page(f"<article><h1>{TITLE}</h1><div class='entry-content'>{paragraphs_html(PARAGRAPHS[:2])}"
+                f"{items}<span class='share-icon'>Share</span></div></article>"
+                f"<nav class='menu-slides'>{paragraphs_html(['A long menu blurb written as prose. ' * 4] * 2)}</nav>")
+
+
+def heading_anchor_page() -> str:
+    """An article whose sections carry their heading's slug as id, one of them starting with a word
+    trafilatura takes for chrome ("Menu ..."), and a real menu with a slug-like id."""
+    sections = (f"<section id='crossings-to-reopen-next-month'><h2>Crossings to reopen next month</h2>"
+                f"{paragraphs_html(PARAGRAPHS[2:4])}</section>"
+                f"<section id='menu-of-measures-agreed-by-the-ministers'><h2>Menu of measures agreed by the ministers</h2>"
+                f"{paragraphs_html(PARAGRAPHS[4:])}</section>")
+    menu = (f"<div id='menu-main-navigation-wrapper'><ul><li><a href='/world/'>World</a></li></ul>"
+            f"{paragraphs_html(['A long menu blurb written as prose for the whole site. ' * 3] * 2)}</div>")
+    return page(f"<article><h1>{TITLE}</h1>{paragraphs_html(PARAGRAPHS[:2])}{sections}</article>{menu}")

@@ -107,6 +107,15 @@ def test_the_date_vocabulary_covers_every_source_language_but_chinese_and_japane
         ("We use cookies on our website to give you the most relevant experience.", "cookies"),
         ("Wir verwenden Cookies, um Ihnen ein besseres Erlebnis zu bieten.", "cookies"),
         ("Manage consent", "cookies"),
+        # a long consent notice (one category after another) and a policy box's table of cookies
+        ("This website uses cookies to improve your experience while you browse it. " + "Cookies of one "
+         "category are stored on your browser because they are needed for the site to work at all. " * 8,
+         "cookies"),
+        ("Cookie Duration Description session-id 1 year This cookie is set by the consent tool to remember "
+         "your choice. " * 6, "cookies"),
+        # publishers' shopping disclosures
+        ("Every product here was picked by our editors. We may earn commission on what you buy.", "disclosures"),
+        ("Si vous achetez via ces liens, nous pouvons toucher une commission.", "disclosures"),
         # lone dates
         ("Monday, 12 November 2026 10:32", "dates"),
         ("Mis à jour le 3 mars 2026 à 14h05", "dates"),
@@ -133,6 +142,7 @@ def test_lines_of_each_kind(line, kind):
         "The minister, written off by many after the election, returned to lead the talks.",
         "The committee on cookies and other sweets met in Brussels to discuss sugar labelling rules.",
         "The regulator published its cookie policy review on Tuesday, saying sites must ask first.",
+        "The agents said the fishermen's union had asked for a commission of inquiry into the detentions.",
         "The meeting on 12 November 2026 ended without a statement.",
         "2019",
         "1.",

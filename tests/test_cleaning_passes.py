@@ -168,3 +168,14 @@ def test_bylines_become_authors_and_leave_the_body():
     assert authors == ["Jane Doe", "John Roe"]
     assert kept == ["BEIJING: text.", "By the end of the week, talks resumed."]
     assert split_authors(["By Amina Yusuf", "Li Wei; Ana Ruiz"]) == ["Amina Yusuf", "Li Wei", "Ana Ruiz"]
+
+
+def test_the_authors_bio_after_the_article_goes_and_the_article_stays():
+    from pipelines.extraction.cleaning.bylines import remove_author_bio
+    article = ["Jane Doe met the ministers in the border town.", "The talks lasted six hours.",
+               "Officials said the crossings would reopen.",
+               "Jane Doe is a senior correspondent who has covered the region for ten years."]
+    assert remove_author_bio(article, ["Jane Doe"]) == article[:3]
+    assert remove_author_bio(article, []) == article                 # no known author: nothing goes
+    assert remove_author_bio(article, ["Doe"]) == article            # a surname alone is not enough
+    assert remove_author_bio(article[:3], ["Jane Doe"]) == article[:3]  # deep in the text: the article's

@@ -1,4 +1,5 @@
-"""Bylines: "By Jane Doe", "By Jane Doe and John Roe, Reuters" lines become the authors list."""
+"""Bylines: "By Jane Doe", "By Jane Doe and John Roe, Reuters" lines become the authors list; the
+author's bio at the end of the article ("Jane Doe is a senior writer who ...") goes."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ _BYLINE = re.compile(
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bund\b|\bet\b|\by\b|&|\|)\s*", re.IGNORECASE)
 _NOT_A_NAME = re.compile(r"\d|https?://|@|\b(staff|correspondent|reporter|desk|agency|editor)\b", re.IGNORECASE)
 MAX_BYLINE_SCAN = 4  # bylines open the text; deeper down "By ..." starts real sentences
+MAX_BIO_SCAN = 3     # an author box follows the article: its last paragraphs
+MAX_BIO_WORDS = 80
 
 
 def clean_author(name: str) -> str | None:
@@ -60,3 +63,23 @@ def extract_byline(paragraphs: list[str], known_authors: list[str]) -> tuple[lis
             continue
         kept.append(paragraph)
     return kept, found
+
+
+def remove_author_bio(paragraphs: list[str], authors: list[str]) -> list[str]:
+    """Paragraphs without the author's bio: one of the last MAX_BIO_SCAN paragraphs that opens with
+    an author's full name ("Jane Doe is a senior writer ...", "Jane Doe has covered ..."), as the
+    author box under an article does. Only full names (two words or more) known from the page's
+    metadata or byline count, and only short paragraphs: an article does not end on a paragraph
+    that starts with its own author's name, except to introduce them."""
+    names = tuple(name.casefold() for name in authors if len(name.split()) >= 2)
+    if not names:
+        return paragraphs
+    first_checked = max(1, len(paragraphs) - MAX_BIO_SCAN)  # (the first paragraph is the article's)
+    return paragraphs[:first_checked] + [
+        paragraph for paragraph in paragraphs[first_checked:]
+        if not (_opens_with_name(paragraph.casefold(), names) and len(paragraph.split()) <= MAX_BIO_WORDS)]
+
+
+def _opens_with_name(line: str, names: tuple[str, ...]) -> bool:
+    return any(line.startswith(name) and line[len(name):len(name) + 1] in (" ", ",") and
+               len(line) > len(name) + 1 for name in names)

@@ -44,10 +44,7 @@ import trafilatura
 from lxml.etree import XPath
 
 from compat.trafilatura import handed_over
-from pipelines.extraction.disclosures import show_disclosures
-from pipelines.extraction.figure_quotes import keep_figure_quotes
-from pipelines.extraction.heading_anchors import free_heading_anchors
-from pipelines.extraction.presentational_classes import drop_presentational_classes
+from pipelines.extraction.markup_repairs import repair_markup
 from pipelines.extraction.metadata import parse_tree
 
 LONG_PARAGRAPH_CHARS = 100   # a paragraph of prose, not a caption, a label or a menu entry
@@ -215,10 +212,7 @@ def _paragraph(anchor, text: str):
 
 
 def _extract(tree, url: str | None, options: dict) -> str | None:
-    show_disclosures(tree)  # as the first extraction saw the page (extractor.py)
-    keep_figure_quotes(tree)
-    drop_presentational_classes(tree)
-    free_heading_anchors(tree)
+    repair_markup(tree)  # as the first extraction saw the page (extractor.py)
     with handed_over(tree):
         return trafilatura.extract(tree, url=url, output_format="txt", **options)
 

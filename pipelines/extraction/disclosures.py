@@ -20,9 +20,10 @@ import re
 
 from lxml.etree import XPath
 
+from pipelines.extraction.prose import PROSE_CHARS  # one run of text this long is prose
+
 _CONTROLLED_IDS = XPath("//body//*[@aria-controls]/@aria-controls")
 _BUTTON_CONTROLS = XPath("//body//button[@aria-controls]")
-PROSE_CHARS = 100  # one run of text this long is prose (the collapse guard's long paragraph)
 _WITH_ID = XPath("//body//*[@id]")
 _PROSE = XPath(f"boolean(.//text()[string-length(normalize-space()) >= {PROSE_CHARS}])")
 _IN_CHROME = XPath("boolean(ancestor-or-self::*[self::header or self::nav or self::footer or self::aside"

@@ -30,13 +30,10 @@ from pipelines.extraction.cleaning.teasers import link_texts, remove_teasers
 from pipelines.extraction.collapse_guard import fuller_text, may_have_collapsed, page_paragraphs
 from pipelines.extraction.dates import choose_dates
 from pipelines.extraction.decoding import check_html, decode_html
-from pipelines.extraction.disclosures import show_disclosures
-from pipelines.extraction.figure_quotes import keep_figure_quotes
-from pipelines.extraction.heading_anchors import free_heading_anchors
 from pipelines.extraction.language import detect_language, primary_language
+from pipelines.extraction.markup_repairs import repair_markup
 from pipelines.extraction.metadata import parse_tree, read_metadata
 from pipelines.extraction.page_kind import not_an_article
-from pipelines.extraction.presentational_classes import drop_presentational_classes
 from pipelines.extraction.tags import with_tags
 from pipelines.extraction.titles import choose_title
 
@@ -104,10 +101,7 @@ def extract_page(body: bytes | str, *, url: str | None = None, content_type: str
     headings = [" ".join(h.text_content().split()) for h in tree.xpath("//h1")[:5]]
     links = link_texts(tree, url)
     paragraphs_on_page = page_paragraphs(tree)
-    show_disclosures(tree)  # accordion and FAQ answers are the article's (disclosures.py)
-    keep_figure_quotes(tree)  # and so are quotations marked up as figures (figure_quotes.py)
-    drop_presentational_classes(tree)  # and sections whose wrapper has an "-icon" class (the module)
-    free_heading_anchors(tree)  # or whose id is their heading's slug, "menu-ideas-for-..." (the module)
+    repair_markup(tree)  # what makes trafilatura discard the article's own text (markup_repairs.py)
     # Everything is read from the tree: trafilatura may prune it instead of a copy of it.
     with handed_over(tree):
         raw_text = trafilatura.extract(tree, url=url, output_format="txt", **TRAFILATURA_OPTIONS)

@@ -5,7 +5,6 @@ network (samplenet/). Everything it runs lives below it: crawlers/, pipelines/, 
 """
 
 
-
 def __getattr__(name: str):
     # The version is read on demand: importing this package must stay cheap, because `newsdesk
     # crawl` starts its crawl process before anything else is imported (crawlers/runs/prestart.py).

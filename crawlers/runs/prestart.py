@@ -70,7 +70,8 @@ _waiting: Prestarted | None = None
 
 def start() -> None:
     """Start the crawl process now; `take()` hands it to the command. Not taken (a usage error, a
-    check that failed before the launch), it is called off when this process exits."""
+    check that failed before the launch), it is called off by `call_off_untaken()` when the command
+    ends (newsdesk.cli.main), or at the latest when this process exits."""
     global _waiting
     if _waiting is None:
         _waiting = Prestarted()

@@ -54,28 +54,21 @@ def main(argv: list[str] | None = None) -> int:
         # A bad setting exits crawlers.settings' import: it fails again in _crawl, reported in the log.
         with contextlib.suppress(Exception, SystemExit):
             _import_what_every_crawl_needs()
-        extraction = _hold_extraction_pool()
-        argv = _arguments_from_caller()
-        if argv is None:
-            _release(extraction)
-            return 0  # called off before it was told what to crawl
-    args = _parse(argv)
-    from core.dates import utcnow
-
-    started = utcnow()
-    if not prestarted:
-        extraction = _hold_extraction_pool()
+    extraction = _hold_extraction_pool()
     try:
-        return _crawl(args, started)
+        if prestarted:
+            argv = _arguments_from_caller()
+            if argv is None:
+                return 0  # called off before it was told what to crawl
+        args = _parse(argv)
+        from core.dates import utcnow
+
+        return _crawl(args, utcnow())
     finally:
-        _release(extraction)
+        if extraction is not None:
+            from pipelines.extraction import worker_pool
 
-
-def _release(extraction) -> None:
-    if extraction is not None:
-        from pipelines.extraction import worker_pool
-
-        worker_pool.release(extraction)
+            worker_pool.release(extraction)
 
 
 def _import_what_every_crawl_needs() -> None:
@@ -99,7 +92,8 @@ def _arguments_from_caller() -> list[str] | None:
     request = json.loads(line)
     sys.stdout.flush()
     sys.stderr.flush()
-    early = os.pread(1, os.fstat(1).st_size, 0) if os.fstat(1).st_size else b""
+    written = os.fstat(1).st_size
+    early = os.pread(1, written, 0) if written else b""
     log = os.open(request["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     if early:
         os.write(log, early)

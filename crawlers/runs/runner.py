@@ -141,8 +141,6 @@ def launch(keys: list[str], *, trigger: str, sources_path: Path | None = None,
     return CrawlProcess(popen, started, log_path, socket.gethostname())
 
 
-
-
 class Interrupts:
     """Ctrl-C and SIGTERM while a command follows a crawl it started (or, distributed, seeded).
 

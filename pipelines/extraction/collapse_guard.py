@@ -46,8 +46,9 @@ from lxml.etree import XPath
 from compat.trafilatura import handed_over
 from pipelines.extraction.markup_repairs import repair_markup
 from pipelines.extraction.metadata import parse_tree
+from pipelines.extraction.prose import PROSE_CHARS
 
-LONG_PARAGRAPH_CHARS = 100   # a paragraph of prose, not a caption, a label or a menu entry
+LONG_PARAGRAPH_CHARS = PROSE_CHARS  # a paragraph of prose, not a caption, a label or a menu entry
 MIN_PAGE_PARAGRAPHS = 3      # fewer: too little article to judge a collapse by
 KEPT_SHARE = 0.5             # an output missing more than half of the article has collapsed
 CARD_LEVELS = 3              # how far above a paragraph a teaser card may start

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from lxml.etree import XPath
 
-PROSE_CHARS = 100
+PROSE_CHARS = 100  # also the collapse guard's long paragraph (LONG_PARAGRAPH_CHARS)
 _LONG_PARAGRAPHS = XPath(f"//body//p[string-length(normalize-space()) >= {PROSE_CHARS}]")
 _PAGE = frozenset(("body", "html"))
 _CHROME = frozenset(("header", "nav", "footer", "aside"))

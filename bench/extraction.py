@@ -52,6 +52,7 @@ from bench.extraction_sets import (
     SET_181,
     SET_HELD_OUT,
     SET_NAMES,
+    SET_TUNE,
     Page,
     SetMissing,
     load_181,
@@ -319,6 +320,17 @@ class SetResult:
         return self.candidate.seconds / self.baseline.seconds if self.baseline.seconds else None
 
 
+def whole_development_set(results: list[SetResult]) -> tuple[int, Scores, Scores] | None:
+    """Both parts of the development set as one (the issue's target is on the whole set): pages,
+    plain's scores, newsdesk's; None unless both parts ran. Totals only: nothing of a held-out page."""
+    parts = [r for r in results if r.name in (SET_TUNE, SET_HELD_OUT)]
+    if len(parts) != 2:
+        return None
+    pages = sum(len(r.pages) for r in parts)
+    return (pages, aggregate([score for r in parts for score in r.baseline.per_page.values()]),
+            aggregate([score for r in parts for score in r.candidate.per_page.values()]))
+
+
 def _share(part: int, total: int) -> str:
     return f"{part / total:6.1%}" if total else f"{'-':>6}"
 
@@ -340,6 +352,11 @@ def print_report(results: list[SetResult], runs: list[Run], repeat: int, show_he
                   f"{summary.pages_per_second:8.1f} {collapsed} {_share(summary.with_found, summary.with_total)} "
                   f"{without} {titles} {summary.titles_with_entities:6d} {summary.headline_lines:8d} "
                   f"{summary.empty_outputs:5d}")
+    whole = whole_development_set(results)
+    if whole:
+        pages, plain, ours = whole
+        print(f"development set, both parts ({pages} pages): F1 plain {plain.f1:.4f}, newsdesk {ours.f1:.4f} "
+              f"({ours.f1 - plain.f1:+.4f})")
     print()
     total_base = sum(r.baseline.seconds for r in results)
     total_cand = sum(r.candidate.seconds for r in results)
@@ -405,6 +422,10 @@ def write_json(out: Path, results: list[SetResult], runs: list[Run], repeat: int
                 for p in result.pages
             ]
         report["sets"][result.name] = entry
+    whole = whole_development_set(results)
+    if whole:
+        pages, plain, ours = whole
+        report["development_set"] = {"pages": pages, "baseline_f1": plain.f1, "candidate_f1": ours.f1}
     total_base = sum(r.baseline.seconds for r in results)
     report["time_ratio"] = sum(r.candidate.seconds for r in results) / total_base if total_base else None
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -145,3 +145,34 @@ def heading_anchor_page() -> str:
     menu = (f"<div id='menu-main-navigation-wrapper'><ul><li><a href='/world/'>World</a></li></ul>"
             f"{paragraphs_html(['A long menu blurb written as prose for the whole site. ' * 3] * 2)}</div>")
     return page(f"<article><h1>{TITLE}</h1>{paragraphs_html(PARAGRAPHS[:2])}{sections}</article>{menu}")
+
+
+def closed_early_page() -> str:
+    """A template whose header include closes the document (`</body></html>` after the menu); the
+    article, a related-posts list and the footer come after it, as browsers show them."""
+    related = "".join(f"<li><a href='/world/story-{n}'>Another story about the region, number {n}</a>"
+                      f"<p>An excerpt of another story...</p></li>" for n in range(4))
+    return (f"<html lang='en'><head><title>{TITLE}</title></head><body><header><nav><a href='/'>Home</a>"
+            f"</nav></header></body></html><main><article><h1>{TITLE}</h1><div class='entry-content'>"
+            f"{paragraphs_html(PARAGRAPHS)}</div></article><aside><ul class='related'>{related}</ul>"
+            f"</aside></main><footer><p>© The Border Courier</p></footer>")
+
+
+def sections_as_cards_page() -> str:
+    """An article whose sections are laid out as repeated cards, each with its own heading (text, not
+    a link), one paragraph, and a link to the product the section is about."""
+    cards = "".join(
+        f"<section class='story-card'><div class='story-card__text'><h2>Section {n}</h2><p>{PARAGRAPHS[n]}</p></div>"
+        f"<div class='story-card__product'><a href='/products/tool-{n}'>The product named in section {n}</a></div></section>"
+        for n in range(1, len(PARAGRAPHS)))
+    return page(f"<main><h1>{TITLE}</h1><div class='intro'><p>{PARAGRAPHS[0]}</p></div>{cards}</main>")
+
+
+def look_alike_class_page() -> str:
+    """An article in wrappers whose class words begin with a word trafilatura reads as chrome
+    ("bar" in "bard", "meta" in "metabolism"), beside a real sidebar and a real meta line."""
+    return page(f"<article><h1>{TITLE}</h1><div class='prose bard'>{paragraphs_html(PARAGRAPHS[:3])}</div>"
+                f"<div class='entry-content'>{paragraphs_html(PARAGRAPHS[3:6])}</div>"
+                f"<div class='topic-metabolism'>{paragraphs_html(PARAGRAPHS[6:])}</div>"
+                f"<div class='post-meta'>Posted on Tuesday by the desk, in the world section</div></article>"
+                f"<div class='sidebar'><p>{'A long sidebar blurb written as prose for every page. ' * 3}</p></div>")

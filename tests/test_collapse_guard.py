@@ -20,6 +20,7 @@ from tests.article_shapes import (
     div_soup_page,
     page,
     paragraphs_html,
+    sections_as_cards_page,
     short_article_with_teaser_grid,
     split_body_page,
     teaser_grid,
@@ -119,3 +120,18 @@ def test_an_output_that_runs_the_articles_paragraphs_together_is_flattened():
     two_per_line = "\n".join(" ".join(PARAGRAPHS[n:n + 2]) for n in range(0, len(PARAGRAPHS), 2))
     assert not collapse_guard.flattened(PARAGRAPHS, two_per_line)  # two a line: lists, short paragraphs
     assert not collapse_guard.flattened(PARAGRAPHS, PARAGRAPHS[0])  # too little of the article to judge
+
+
+def test_a_card_with_a_heading_of_its_own_is_a_section_of_the_article():
+    # Teaser cards link their headline to another story; these cards' headings are text, and their
+    # links go to the product each section is about.
+    tree = parse_tree(sections_as_cards_page())
+    assert article_paragraphs(tree) == len(PARAGRAPHS)
+    tree = parse_tree(page(f"<article><h1>T</h1>{paragraphs_html(PARAGRAPHS[:2])}</article>{teaser_grid()}"))
+    assert article_paragraphs(tree) == 2  # the teaser grid's excerpts are still other stories'
+
+
+def test_an_article_laid_out_as_cards_comes_out_whole():
+    text = extract_page(sections_as_cards_page(), url="https://courier.example/world/border-talks").text
+    for paragraph in PARAGRAPHS:
+        assert paragraph in text

@@ -43,6 +43,11 @@ def test_extraction_bench_reports_every_set_in_one_run(tmp_path, capsys):
     tune = data["sets"]["dev-tune"]
     assert tune["candidate"]["titles_total"] == tune["pages"] and 0 < tune["candidate"]["f1"] <= 1
     assert tune["candidate"]["without_total"] > 0 and tune["candidate"]["titles_with_entities"] == 0
+    whole = data["development_set"]  # both parts as one: the target
+    assert whole["pages"] == tune["pages"] + held_out["pages"]
+    assert min(tune["candidate"]["f1"], held_out["candidate"]["f1"]) <= whole["candidate_f1"] <= max(
+        tune["candidate"]["f1"], held_out["candidate"]["f1"]) + 0.05  # precision and recall averaged, then F1
+    assert f"development set, both parts ({whole['pages']} pages)" in out
 
 
 @pytest.mark.slow

@@ -79,6 +79,10 @@ _ARTICLE_TEXT_RUNS = XPath(" | ".join(
 _LONG_PARAGRAPHS_IN = XPath(f"count(.//p[string-length(normalize-space()) >= {LONG_PARAGRAPH_CHARS}])")
 _HEADLINE_LINKS = XPath(".//a[@href][string-length(normalize-space()) >= 12]")
 _ARTICLE_ANCESTORS = XPath("ancestor::article")
+# A heading that is text, not a link (nor in one): a section's own heading, where a teaser card's
+# headline links to its story.
+_UNLINKED_HEADINGS = XPath(".//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
+                           "[not(ancestor::a) and not(.//a)][normalize-space()]")
 MIN_HEADLINE_WORDS = 3
 
 FALLBACK_OPTIONS = {"fast": False, "favor_recall": False}
@@ -132,7 +136,8 @@ def is_card_excerpt(paragraph) -> bool:
 
     An article's own paragraphs share their container with the other paragraphs, so no element
     above them holds exactly one; an article laid out as cards (one plant, one product per card)
-    has headings, not headline links. Misjudging an article's paragraph as a card only makes the
+    has headings of its own: a card whose heading is text, not a link, is a section of the article
+    even when it links to something else (the product it is about). Misjudging an article's paragraph as a card only makes the
     guard less eager, never the output worse.
     """
     if len(_ARTICLE_ANCESTORS(paragraph)) >= 2:
@@ -144,7 +149,8 @@ def is_card_excerpt(paragraph) -> bool:
         if _LONG_PARAGRAPHS_IN(element) > 1:
             return False
         if _repeats(element) and _has_headline_link(element, paragraph):
-            return True
+            return not _UNLINKED_HEADINGS(element)
+
         element = element.getparent()
     return False
 

@@ -240,6 +240,30 @@ def parse_tree(text: str):
     from trafilatura import load_html
 
     tree = load_html(text)
+    if tree is not None and tree.getnext() is not None:
+        _take_in_content_after_the_end(tree)
     if tree is not None and _has_control_characters(text):
         _strip_control_characters(tree)
     return tree
+
+
+def _take_in_content_after_the_end(tree) -> None:
+    """Content written after `</body></html>` moved into the body, where a browser shows it.
+
+    A template whose header include closes the document (`</body></html>` after the menu, then the
+    article) leaves libxml2 with a second top-level `<html>` holding everything after it: the
+    article, outside the body, where trafilatura (and our own passes) never look. Browsers follow
+    the HTML standard and put it in the body; so do we. Costs nothing on a well-formed page (the
+    root has no sibling).
+    """
+    body = tree.find("body")
+    if body is None:
+        return
+    while (stray := tree.getnext()) is not None:
+        body.append(stray)  # moved, with what it holds; comments and processing instructions too
+        if stray.tag in ("html", "body"):
+            for head in stray.findall("head"):
+                stray.remove(head)
+            for inner_body in stray.findall("body"):
+                inner_body.drop_tag()
+            stray.drop_tag()  # its children take its place

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -54,6 +56,23 @@ def _configure_sqlite(engine: Engine, *, readonly: bool) -> None:
         # SQLite fails it at once with "database is locked" if another process wrote meanwhile.
         # Taking the write lock up front makes the busy timeout apply, so concurrent crawls queue.
         connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+def _sqlite_datetime(value: datetime) -> str:
+    """A datetime bound to a raw SQL statement, written as SQLAlchemy writes the DateTime columns
+    it is compared with: naive UTC, microseconds always. The sqlite3 module's default adapter,
+    deprecated since Python 3.12 (a DeprecationWarning per value), wrote an aware time with its
+    offset and left out zero microseconds, so `published_at <= :until` missed the row stored at
+    exactly `until`."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.isoformat(" ", timespec="microseconds")
+
+
+def _adapt_times_for_sqlite() -> None:
+    # Process-wide (the sqlite3 module keeps one adapter table), and the same for every engine.
+    sqlite3.register_adapter(datetime, _sqlite_datetime)
+    sqlite3.register_adapter(date, date.isoformat)
 
 
 def _json_dumps(value) -> str:
@@ -115,6 +134,7 @@ def make_engine(url: str | URL, *, readonly: bool = False, echo: bool = False) -
         )
         _configure_sqlite(engine, readonly=readonly)
         _strip_unstorable_text(engine)
+        _adapt_times_for_sqlite()
         return engine
     # pre_ping: a nightly crawl outlives PostgreSQL restarts; a dead pooled connection is
     # replaced instead of failing the next article.

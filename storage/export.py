@@ -78,8 +78,6 @@ def rows(connection: Connection, *, stories_only: bool = False, since: datetime 
     """The rows of v_articles (v_stories with ``stories_only``) in publication order; ``countries`` /
     ``organisations``: only those that name one of them (a story: any of its articles)."""
     sql, params, columns = _query(stories_only, since, until, source_key, countries, organisations)
-    if connection.dialect.name == "sqlite":
-        params = {k: (v.astimezone(UTC).replace(tzinfo=None) if isinstance(v, datetime) else v) for k, v in params.items()}
     result = connection.execution_options(stream_results=True, yield_per=BATCH).execute(text(sql), params)
     for row in result:
         record = dict(zip(columns, row, strict=True))

@@ -5,12 +5,9 @@ down: a job due at that moment (a `schedule run-now` queued seconds before SIGTE
 submit, is then removed from the store without having run, and the scheduler dies with
 JobLookupError (exit 1: a failed stop under systemd). Our scheduler classes skip that pass
 (`_process_jobs` returns at once once stopped): the job stays stored and runs at the next start.
-The same method, never processing, makes `JobStoreClient`, the scheduler `schedule run-now` uses in
-another process to write to the job store, unable to run a job.
-
-Both rely on `_process_jobs` being what the main loop calls. When a release changes that, the
-scheduler runs as released (recorded), and `schedule run-now` refuses in one line rather than risk
-running a crawl in the operator's terminal.
+`NightlyScheduler` relies on `_process_jobs` being what the main loop calls. When a release changes
+that, the scheduler runs as released (recorded). `JobStoreClient`, the scheduler that only writes
+to the job store (`schedule run-now`), has no main loop at all, so it can never run a job.
 """
 
 from __future__ import annotations
@@ -18,7 +15,6 @@ from __future__ import annotations
 import functools
 import inspect
 
-from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
@@ -67,20 +63,21 @@ class NightlyScheduler(BlockingScheduler):
         return super()._process_jobs()
 
 
-class JobStoreClient(BackgroundScheduler):
-    """A scheduler that only reads and writes the job store and never runs a job (`schedule run-now`)."""
+class JobStoreClient(BaseScheduler):
+    """A scheduler that only reads and writes the job store and never runs a job (`schedule run-now`,
+    and the scheduler queueing a crawl it cut short again while it stops).
 
-    def __init__(self, *args, **kwargs):
-        if not process_jobs_hook_matches():
-            raise UserError("this APScheduler release cannot queue a run safely from here: use `newsdesk crawl` "
-                            "instead, or install the apscheduler version pinned in requirements.lock")
-        super().__init__(*args, **kwargs)
+    It has no main loop and starts no thread, so it cannot run a job whatever the release. A
+    thread is also what Python 3.12 refuses to start once the interpreter is shutting down, which
+    is when a stopping scheduler queues its interrupted crawl again: a BackgroundScheduler there
+    raised RuntimeError and the crawl was not queued.
+    """
 
-    def _main_loop(self) -> None:
-        return None
+    def wakeup(self) -> None:
+        return None  # nothing runs jobs here: nothing to wake
 
-    def _process_jobs(self):
-        return None
+    def shutdown(self, wait: bool = True) -> None:  # abstract in BaseScheduler, which does the work
+        super().shutdown(wait)
 
 
 def read_stored_jobs(engine, tablename: str) -> list:

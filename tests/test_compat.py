@@ -3,6 +3,8 @@ changed upstream makes each one step aside, recorded, instead of crashing an imp
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from lxml import etree
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
@@ -15,7 +17,6 @@ from compat import scrapy_redis as compat_scrapy_redis
 from compat import trafilatura as compat_trafilatura
 from compat import twisted as compat_twisted
 from compat import typer as compat_typer
-from core.errors import UserError
 
 
 @pytest.fixture
@@ -112,10 +113,24 @@ def test_a_scrapy_redis_queue_without_its_decoder_still_decodes(fresh_checks):
     assert [p.key for p in compat.skipped()] == ["scrapy_redis.decode_request"]
 
 
-def test_an_unrecognised_scheduler_loop_refuses_run_now_in_one_line(fresh_checks, monkeypatch):
-    monkeypatch.setattr(compat_apscheduler, "process_jobs_hook_matches", lambda: False)
-    with pytest.raises(UserError, match="cannot queue a run safely"):
-        compat_apscheduler.JobStoreClient()
+def test_the_job_store_client_writes_jobs_without_a_thread_or_a_chance_to_run_them(tmp_path, monkeypatch):
+    # No thread: Python 3.12 refuses to start one at interpreter shutdown, which is when a stopping
+    # scheduler queues its interrupted crawl again. No main loop: a job due now is stored, not run.
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+
+    def refused(_thread):
+        raise RuntimeError("can't create new thread at interpreter shutdown")
+
+    url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    client = compat_apscheduler.JobStoreClient(jobstores={"default": SQLAlchemyJobStore(url=url)})
+    with monkeypatch.context() as patch:
+        patch.setattr(threading.Thread, "start", refused)
+        client.start(paused=True)
+        client.add_job(print, "date", args=["a job due now"], id="run-now:a")
+        client.shutdown(wait=False)
+    stored = SQLAlchemyJobStore(url=url)
+    stored.start(None, "default")
+    assert [job.id for job in stored.get_all_jobs()] == ["run-now:a"]  # still there: it did not run
 
 
 def test_scrapy_refusals_are_read_from_scrapy_s_own_messages():

@@ -86,3 +86,31 @@ def test_an_h1_is_chosen_only_when_it_agrees_with_a_statement():
 def test_site_name_is_still_taken_off_the_title_tag_without_an_h1():
     meta = PageMetadata(title=f"{TITLE} | The Border Courier", site_name="The Border Courier")
     assert choose_title(meta, []) == TITLE
+
+
+@pytest.mark.parametrize(
+    ("h1", "title_tag"),
+    [
+        (f"{TITLE} | Opinion", f"{TITLE} | Opinion"),                                  # a section label
+        (f"{TITLE} | World | The Border Courier", f"{TITLE} | World | The Border Courier"),
+        (f"Live | {TITLE}", f"Live | {TITLE}"),                                        # a label before it
+    ],
+)
+def test_what_a_pipe_sets_off_is_a_label_not_the_headline(h1, title_tag):
+    page = html(f"<title>{title_tag}</title>", f"<article><h1>{h1}</h1>{BODY}</article>")
+    assert extract_page(page).title == TITLE
+
+
+def test_an_h1_that_lost_characters_to_its_encoding_gives_way_to_the_statement():
+    said = "Ministers’ talks: the crossings’ future"
+    head = f'<meta property="og:title" content="{said}">'
+    for lost in ("Ministers? talks: the crossings? future", "Ministers\ufffd talks: the crossings\ufffd future"):
+        assert extract_page(html(head, f"<article><h1>{lost}</h1>{BODY}</article>")).title == said
+
+
+def test_a_headline_that_asks_a_question_keeps_its_question_mark():
+    asked = "Will the crossings reopen before the spring?"
+    head = f'<meta property="og:title" content="{asked}">'
+    assert extract_page(html(head, f"<article><h1>{asked}</h1>{BODY}</article>")).title == asked
+    meta = PageMetadata(og_title="Will the talks succeed? Officials doubt it")
+    assert choose_title(meta, ["Will the talks succeed? Officials doubt it"]) == "Will the talks succeed? Officials doubt it"

@@ -14,6 +14,10 @@ the headline is the `<h1>` over the article, so:
    headline as the page shows it; among several, the one that agrees best.
 3. When no `<h1>` agrees, the statements are trusted: the JSON-LD headline, else og:title, else
    twitter:title, else `<title>` with the site name taken off (`clean_title`).
+4. An `<h1>` whose characters were lost to a wrong encoding ("Beginner? Guide", "Beginner\ufffds
+   Guide") gives way to the statement that says the same with them (`restored_characters`).
+5. What follows a pipe is the site or the section ("Headline | Opinion", "Headline | Section |
+   Site"): a headline has no pipe of its own, so the longest part is kept (`without_pipe_labels`).
 
 Metadata is unescaped where it is read (page_metadata.py, cleaning/entities.py): JSON-LD strings
 and double-escaped meta tags carry raw entities (`&quot;`, `&#8216;`, `&amp;#8230;`).
@@ -71,8 +75,36 @@ def clean_title(meta: PageMetadata, headings: list[str]) -> str | None:
     return title
 
 
+_LOST = re.compile(r"[?\ufffd]")  # what a character becomes when it could not be encoded
+
+
+def restored_characters(heading: str, statements: list[str]) -> str:
+    """The statement that is the heading with the characters it lost, if one is."""
+    if not _LOST.search(heading.rstrip("?")):  # a question mark that ends a headline is one
+        return heading
+    pattern = re.compile("".join(".{1,3}" if _LOST.fullmatch(c) else re.escape(c) for c in heading))
+    for statement in statements:
+        statement = normalise_line(unescaped(statement))
+        if not _LOST.search(statement) and pattern.fullmatch(statement):
+            return statement
+    return heading
+
+
+_PIPE = re.compile(r"\s+\|\s+")
+
+
+def without_pipe_labels(title: str) -> str:
+    parts = [part for part in _PIPE.split(title) if part.strip()]
+    return max(parts, key=len) if len(parts) > 1 else title
+
+
 def choose_title(meta: PageMetadata, headings: list[str]) -> str | None:
     """The headline as the page shows it (see the module's docstring), None when it states none."""
+    title = _voted_title(meta, headings)
+    return without_pipe_labels(title) if title else title
+
+
+def _voted_title(meta: PageMetadata, headings: list[str]) -> str | None:
     statements = [s for s in (meta.title, meta.og_title, meta.twitter_title, meta.html_title) if s]
     site = match_key(meta.site_name or "")
     best, best_score, seen = None, 0.0, set()
@@ -86,5 +118,5 @@ def choose_title(meta: PageMetadata, headings: list[str]) -> str | None:
         if score > best_score:
             best, best_score = heading, score
     if best is not None and best_score >= AGREEMENT:
-        return best
+        return restored_characters(best, statements)
     return clean_title(meta, headings)

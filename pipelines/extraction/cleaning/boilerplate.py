@@ -37,11 +37,12 @@ DATE_LINE = re.compile(
     r"lesezeit:? .{1,12}|temps de lecture:? .{1,12})\W*$",
     re.IGNORECASE,
 )
-# Image credits and agency photo attributions, in any language.
+# Image credits and agency photo attributions, in any language. What is credited is a name, so it
+# has a letter: "Credits to graduate: 36", "Photos: 12" are a table's label and its figure.
 CREDIT_LINE = re.compile(
     r"""^(
         [\(\[]?\s*(photo|photograph|image|picture|file\ photo|foto|bild|crédit\ photo|credit|fuente|quelle|фото|صورة|تصویر|图片来源|图)
-            [^\n]{0,40}?(by|:|/|-|–|—|：)\s*[^\n]{1,80}[\)\]]?
+            [^\n]{0,40}?(by|:|/|-|–|—|：)\s*(?=[^\n]*[^\W\d_])[^\n]{1,80}[\)\]]?
       | [\(\[]\s*(afp|ap|reuters|getty(\ images)?|epa|xinhua|anadolu|app|ani|pti|ips|efe|dpa|ansa|tass|ria)[^\n]{0,60}[\)\]]
       | (getty\s+images|ap\s+photo|epa-efe)(\s*/\s*[^\n]{1,60})?
     )\s*$""",

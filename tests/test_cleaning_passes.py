@@ -129,6 +129,14 @@ def test_teaser_blocks_and_link_text_lines_go():
     assert remove_teasers(paragraphs, links) == ["Body paragraph one.", "Body paragraph two after the block."]
 
 
+def test_labels_repeated_in_a_comparison_of_two_products_stay():
+    cards = ["The Harbour kettle", "Pros:", "Boils a litre in two minutes.", "Price: $30",
+             "The Ferry kettle", "Pros:", "Keeps water warm for an hour.", "Price: $30"]
+    assert remove_repeated_lines(cards) == cards
+    lead = "Two kettles for a boat's galley, tested on a rough crossing."
+    assert remove_repeated_lines([lead, *cards[:4], lead]) == [lead, *cards[:4]]  # a sentence twice still goes
+
+
 def test_accidental_repeats_go_and_structural_repeats_stay():
     lead = "The foreign ministers met in Geneva on Tuesday."
     assert remove_repeated_lines([lead, "Second.", lead, "Third."]) == [lead, "Second.", "Third."]

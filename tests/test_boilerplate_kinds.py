@@ -123,6 +123,8 @@ def test_the_date_vocabulary_covers_every_source_language_but_chinese_and_japane
         ("2026年11月28日 10:32", "dates"),
         ("Опубликовано 10 мая 2026 г.", "dates"),
         ("الخميس 12 نوفمبر 2026", "dates"),
+        ("December 15, 2026 · 8 min read", "dates"),        # a reading time beside the date
+        ("12 mars 2026 ⋅ 5 min de lecture", "dates"),
     ],
 )
 def test_lines_of_each_kind(line, kind):
@@ -152,6 +154,7 @@ def test_lines_of_each_kind(line, kind):
         "Play by the rules, the minister told the delegations, or leave the table.",
         "The end of the talks came late on Tuesday, after six hours.",
         "Citation needed for the claim that the river changed course twice in a decade.",
+        "The 40 min read of the verdict on 12 May 2026",
     ],
 )
 def test_sentences_that_share_the_words_stay(line):

@@ -344,7 +344,7 @@ def remove_boilerplate_kinds(paragraphs: list[str]) -> list[str]:
 # --- lone date-time lines --------------------------------------------------------------------
 
 _DIGIT = re.compile(r"\d")
-_TOKEN_SPLIT = re.compile(r"[\s,;/|·•–—\-()\[\]]+")
+_TOKEN_SPLIT = re.compile(r"[\s,;/|·⋅•–—\-()\[\]]+")
 _NUMBER = re.compile(r"^\d{1,4}(?:st|nd|rd|th|er|e|º|ª|\.|h)?$", re.IGNORECASE)
 # Tokens that are a date by their shape alone (2026-11-28, 28.11.2026), or a time (10:32, 14h05).
 _DATE_SHAPED = re.compile(r"^\d{4}-\d{2}-\d{2}(?:t[\d:+.z]+)?$|^\d{1,2}[./]\d{1,2}[./]\d{2,4}$", re.IGNORECASE)
@@ -369,6 +369,15 @@ def _date_vocabulary() -> tuple[frozenset[str], frozenset[str], frozenset[str], 
     return words("months", "weekdays"), words("weekdays"), words("connectors", "times"), opening_pattern(labels)
 
 
+@functools.cache
+def _reading_time() -> re.Pattern | None:
+    """"8 min read", "5 min de lecture" after a number: the reading time printed beside a date."""
+    phrases = phrases_of({"phrases": load("dates").get("reading_times") or {}})
+    if not phrases:
+        return None
+    return re.compile(r"(?<=\d)\s*(" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + r")(?!\w)")
+
+
 def is_date_line(line: str) -> bool:
     """A line of nothing but a date and time, after an optional label ("Published", "Mis à jour le"):
     every word a number, a month or weekday name (full or abbreviated), a connector ("de", "um"),
@@ -383,6 +392,9 @@ def is_date_line(line: str) -> bool:
         label = labels.match(key)
         if label:
             key = key[label.end():].lstrip(" :")
+    reading_time = _reading_time()
+    if reading_time is not None:
+        key = reading_time.sub(" ", key)
     tokens = [t.strip(".:") for t in _TOKEN_SPLIT.split(key) if t.strip(".:")]
     dates = 0
     for token in tokens:

@@ -33,7 +33,8 @@ def test_every_phrase_file_loads_and_says_what_its_kind_is():
 
 
 @pytest.mark.parametrize("kind", ["teasers", "prompts", "labels", "related_blocks", "cms_chrome", "page_chrome",
-                                  "commentary", "sign_in", "appeals", "end_markers", "syndication"])
+                                  "commentary", "sign_in", "appeals", "end_markers", "syndication",
+                                  "form_messages"])
 def test_the_main_kinds_have_phrases_in_every_source_language(kind):
     languages = set()
     for rule in load(kind)["rules"]:
@@ -124,6 +125,11 @@ def test_the_date_vocabulary_covers_every_source_language_but_chinese_and_japane
         ("Опубликовано 10 мая 2026 г.", "dates"),
         ("الخميس 12 نوفمبر 2026", "dates"),
         ("December 15, 2026 · 8 min read", "dates"),        # a reading time beside the date
+        # what a form says once sent, or when sending failed
+        ("Thank you! Your submission has been received!", "form_messages"),
+        ("Oops! Something went wrong while submitting the form.", "form_messages"),
+        ("🙌 Awesome, you're subscribed!", "form_messages"),
+        ("Vielen Dank! Ihre Nachricht wurde erfolgreich versendet.", "form_messages"),
         ("12 mars 2026 ⋅ 5 min de lecture", "dates"),
     ],
 )
@@ -155,6 +161,7 @@ def test_lines_of_each_kind(line, kind):
         "The end of the talks came late on Tuesday, after six hours.",
         "Citation needed for the claim that the river changed course twice in a decade.",
         "The 40 min read of the verdict on 12 May 2026",
+        "Something went wrong at the border, the minister said, and the talks were suspended.",
     ],
 )
 def test_sentences_that_share_the_words_stay(line):

@@ -5,11 +5,11 @@ article and trafilatura keeps: teasers ("Also read: ..."), share and follow prom
 ("Advertisement"), legacy-CMS chrome ("Written by", previous/next links, visitors online), page
 chrome of pages without an `<article>` (breadcrumbs, rating prompts), think-tank commentary
 furniture (views disclaimers, "cite this"), syndicated-feed notices, sign-in prompts, donation
-appeals, end-of-article markers and video-player lines, cookie notices, affiliate disclosures,
-and lone date-time lines. A rule matches a *line*, never a sentence inside a paragraph, and only a
-short line (each rule has its `max_words`): a long paragraph that merely contains a phrase is
-text. Which kind removed a line can be asked (`line_kind`), so each kind is tested and measured
-on its own.
+appeals, end-of-article markers and video-player lines, forms' sent and failed messages, cookie
+notices, affiliate disclosures, and lone date-time lines. A rule matches a *line*, never a
+sentence inside a paragraph, and only a short line (each rule has its `max_words`): a long
+paragraph that merely contains a phrase is text. Which kind removed a line can be asked
+(`line_kind`), so each kind is tested and measured on its own.
 """
 
 from __future__ import annotations
@@ -214,7 +214,7 @@ def _rule(kind: str, raw: dict) -> Rule:
 # The kinds this pass runs, in order; teasers, prompts and labels run in boilerplate.py, related
 # blocks in teasers.py (their rules are older and measured separately).
 LINE_KINDS = ("cms_chrome", "page_chrome", "commentary", "syndication", "sign_in", "appeals",
-              "end_markers", "cookies", "disclosures", "dates")
+              "end_markers", "form_messages", "cookies", "disclosures", "dates")
 
 
 @functools.cache

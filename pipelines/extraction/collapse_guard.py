@@ -137,8 +137,8 @@ def is_card_excerpt(paragraph) -> bool:
     An article's own paragraphs share their container with the other paragraphs, so no element
     above them holds exactly one; an article laid out as cards (one plant, one product per card)
     has headings of its own: a card whose heading is text, not a link, is a section of the article
-    even when it links to something else (the product it is about). Misjudging an article's paragraph as a card only makes the
-    guard less eager, never the output worse.
+    even when it links to something else (the product it is about). Misjudging an article's
+    paragraph as a card only makes the guard less eager, never the output worse.
     """
     if len(_ARTICLE_ANCESTORS(paragraph)) >= 2:
         return True
@@ -150,7 +150,6 @@ def is_card_excerpt(paragraph) -> bool:
             return False
         if _repeats(element) and _has_headline_link(element, paragraph):
             return not _UNLINKED_HEADINGS(element)
-
         element = element.getparent()
     return False
 

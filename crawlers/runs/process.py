@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import json
 import os
 import socket
 import sys
+
+from core import collection
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -43,11 +44,10 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    # No garbage collection until the crawl starts: Scrapy, Twisted, SQLAlchemy and the spiders are
-    # about a second of imports on the path to the first request, whose objects all live as long as
-    # the process; the collector walking them again and again was 15% of it. Frozen at the start
-    # of the crawl (_crawl), later collections skip them too.
-    gc.disable()
+    # Scrapy, Twisted, SQLAlchemy and the spiders (about a second of imports on the path to the
+    # first request) loaded without the collector walking them; it resumes, with them frozen, when
+    # the crawl starts (_crawl; core/collection.py).
+    collection.pause()
     argv = sys.argv[1:] if argv is None else argv
     prestarted = argv == ["--prestarted"]
     if prestarted:
@@ -149,8 +149,7 @@ def _crawl(args: argparse.Namespace, started) -> int:
         preload(settings)
         if sys.stdin.readline().strip() != "go":
             return 0  # called off by the command that started it (a check failed, Ctrl-C): no run opened
-    gc.freeze()
-    gc.enable()
+    collection.resume()
     for spider in spiders:
         process.crawl(spider)
     process.start()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import gc
 import sys
+
+from core import collection
 
 # The module that registers each command. A command line that names one imports that module only:
 # the others (the API server, the dedup and reprocess jobs...) would add a few tenths of a second to
@@ -61,11 +62,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: list[str], argv: list[str] | None, own_process: bool) -> int:
-    # No garbage collection during the imports: objects that live as long as the command, which the
-    # collector walked again and again (15% of the import time). In a process of its own, they are
-    # then frozen: later collections skip them.
-    gc.disable()
-    try:
+    # The command's imports, without the collector walking them (core/collection.py); frozen only
+    # in a process of its own (the tests call main() in theirs).
+    with collection.paused(freeze=own_process):
         from sqlalchemy.exc import OperationalError
 
         from compat import typer as typer_help
@@ -74,10 +73,6 @@ def _run(args: list[str], argv: list[str] | None, own_process: bool) -> int:
 
         typer_help.install()  # flags in --help without a bogus value type
         _register(args)
-    finally:
-        if own_process:
-            gc.freeze()
-        gc.enable()
     try:
         app(args=argv, prog_name="newsdesk")  # click exits by itself on success and usage errors
     except (UserError, OperationalError) as exc:

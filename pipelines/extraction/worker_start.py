@@ -9,8 +9,9 @@ up beside it, needs more (bench/RESULTS.md, issue #17 start-up).
 
 from __future__ import annotations
 
-import gc
 import os
+
+from core import collection
 
 
 def start_worker(parent_pid: int, niceness: int, use_prctl: bool) -> None:
@@ -19,15 +20,9 @@ def start_worker(parent_pid: int, niceness: int, use_prctl: bool) -> None:
     if hasattr(os, "nice"):
         os.nice(niceness)
     die_with_parent(parent_pid, use_prctl=use_prctl)
-    # No garbage collection while trafilatura, lxml and the tagger's tables are imported and built:
-    # they are hundreds of thousands of objects that live as long as the worker, and the collector
-    # would walk them again and again (15% of an import this size). Frozen afterwards, later
-    # collections skip them too.
-    gc.disable()
-    try:
+    # trafilatura, lxml and the tagger's tables, imported and built without the collector walking
+    # them (core/collection.py).
+    with collection.paused():
         from pipelines.extraction.job import warm_up
 
         warm_up()
-    finally:
-        gc.freeze()
-        gc.enable()

@@ -70,7 +70,7 @@ def search(session: Session, query: str, *, since: datetime | None = None, sourc
     filters, params = [], {"limit": limit}
     if since is not None:
         filters.append("a.published_at >= :since")
-        params["since"] = since if dialect != "sqlite" else since.replace(tzinfo=None)
+        params["since"] = since  # (SQLite: written as stored, storage/db.py)
     if source_key:
         filters.append("s.key = :source")
         params["source"] = source_key

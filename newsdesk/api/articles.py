@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, text
 
 from newsdesk.api import cursors, ndjson
 from newsdesk.api.errors import ERROR_RESPONSES, NOT_FOUND, ApiError
-from newsdesk.api.rows import record, time_param
+from newsdesk.api.rows import record, utc
 from newsdesk.api.schemas import ArticleDetail, ArticlePage
 from storage.export import ARTICLE_COLUMNS
 from storage.search import terms
@@ -81,10 +81,10 @@ def article_filters(dialect: str, *, source, language, source_country, since, un
         params["source_countries"] = [value.upper() for value in source_country]
     if since is not None:
         filters.append(f"{moment} >= :since")
-        params["since"] = time_param(dialect, since)
+        params["since"] = utc(since)
     if until is not None:
         filters.append(f"{moment} < :until")
-        params["until"] = time_param(dialect, until)
+        params["until"] = utc(until)
     if story is not None:
         filters.append("v.story_id = :story")
         params["story"] = story

@@ -30,16 +30,11 @@ def record(columns: Sequence[str], row: Iterable) -> dict:
 
 def utc(moment: datetime) -> datetime:
     """A request's date or time in UTC; a naive one is taken as UTC. Dates beyond what a UTC
-    datetime can hold (year 1 with a positive offset) are pinned to the nearest end."""
+    datetime can hold (year 1 with a positive offset) are pinned to the nearest end. Bound as is on
+    either database: storage/db.py writes it for SQLite as the columns store times."""
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     try:
         return moment.astimezone(UTC)
     except OverflowError:
         return datetime.min.replace(tzinfo=UTC) if moment.year < 2 else datetime.max.replace(tzinfo=UTC)
-
-
-def time_param(dialect: str, moment: datetime) -> datetime:
-    """SQLite stores naive UTC text: compare with naive UTC, as storage/export.py does."""
-    moment = utc(moment)
-    return moment.replace(tzinfo=None) if dialect == "sqlite" else moment

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from newsdesk.api import cursors, ndjson
 from newsdesk.api.articles import MAX_ID, NDJSON_RESPONSE, SourceKey, expanding
 from newsdesk.api.errors import ERROR_RESPONSES, NOT_FOUND, ApiError
-from newsdesk.api.rows import record, time_param
+from newsdesk.api.rows import record, utc
 from newsdesk.api.schemas import StoryDetail, StoryPage
 from storage.export import STORY_COLUMNS
 
@@ -31,17 +31,16 @@ def list_stories(
     """Stories in story-id order (the order they were formed), `limit` at a time; follow `next`.
     `Accept: application/x-ndjson` streams them all."""
     engine = request.app.state.engine
-    dialect = engine.dialect.name
     filters, params = [], {}
     if source:
         filters.append("EXISTS (SELECT 1 FROM v_articles a WHERE a.story_id = v.story_id AND a.source_key IN :sources)")
         params["sources"] = list(source)
     if since is not None:
         filters.append("v.first_published_at >= :since")
-        params["since"] = time_param(dialect, since)
+        params["since"] = utc(since)
     if until is not None:
         filters.append("v.first_published_at < :until")
-        params["until"] = time_param(dialect, until)
+        params["until"] = utc(until)
     if min_members is not None:
         filters.append("v.member_count >= :min_members")
         params["min_members"] = min_members

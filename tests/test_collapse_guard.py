@@ -15,6 +15,7 @@ from pipelines.extraction.collapse_guard import (
 from pipelines.extraction.extractor import TRAFILATURA_OPTIONS, extract_page
 from pipelines.extraction.metadata import parse_tree
 from tests.article_shapes import (
+    INTRO,
     PARAGRAPHS,
     collapsing_page,
     div_soup_page,
@@ -23,6 +24,7 @@ from tests.article_shapes import (
     sections_as_cards_page,
     short_article_with_teaser_grid,
     split_body_page,
+    split_body_with_intro_page,
     teaser_grid,
 )
 
@@ -103,6 +105,15 @@ def test_an_article_split_into_chunks_of_one_kind_is_joined():
     assert PARAGRAPHS[0] in fast and PARAGRAPHS[-1] not in fast  # the premise: first chunk only
     text = extract_page(split_body_page()).text
     assert text == "\n\n".join(PARAGRAPHS)  # joined in order, the advertisements' labels gone
+
+
+def test_a_split_article_keeps_what_lies_outside_its_chunks():
+    html = split_body_with_intro_page()
+    fast = trafilatura.extract(html, **TRAFILATURA_OPTIONS)
+    assert INTRO not in fast and PARAGRAPHS[-1] not in fast  # the premise: collapsed
+    text = extract_page(html).text
+    assert INTRO in text  # joining the chunks alone missed it: the full algorithm's text is taken
+    assert all(paragraph in text for paragraph in PARAGRAPHS)
 
 
 def test_nested_containers_of_one_kind_are_not_a_split_body():

@@ -22,12 +22,12 @@ cheaply, on every page:
    long paragraphs are elsewhere than the article, and rightly left out, is not sent on.)
 4. A collapsed page whose article is split into several containers of one kind (the same tag
    and class: body chunks between advertisements, one tab per section), of which trafilatura took
-   the first, has them joined into the first and is extracted again as before. Otherwise, or if
-   that still misses more than NEARLY_WHOLE of the article, it is extracted again with
-   trafilatura's full algorithm (`fast=False`: its
+   the first, has them joined into the first and is extracted again as before. Every collapsed
+   page is also extracted again with trafilatura's full algorithm (`fast=False`: its
    readability/jusText comparison, and `favor_recall=False`, without which that comparison is
-   skipped for outputs over 2,500 characters, the case of a long lede). A new text is taken only
-   when it misses fewer of the article's paragraphs than the first; otherwise the first stands.
+   skipped for outputs over 2,500 characters, the case of a long lede). Of the texts, the one
+   missing fewest of the article's paragraphs is taken (the earlier on a tie), and a new text only
+   when it misses fewer than the first; otherwise the first stands.
    When both miss the article, the element holding most of its paragraphs is marked as the
    article body (`itemprop="articleBody"`, which trafilatura looks for first) and extracted again.
 5. A page that kept its article but ran its paragraphs together into a few lines ("flattened":
@@ -56,7 +56,6 @@ PROBE_CHARS = 40             # a paragraph is looked for in the output by its fi
 DENSE_SHARE = 0.7            # the element marked as the body holds this much of the article
 FLAT_PARAGRAPHS_PER_LINE = 3  # more paragraphs than this per output line: run together
 FLAT_TOLERANCE = 2           # paragraphs an unflattened text may miss more than the flattened one
-NEARLY_WHOLE = 0.2           # a joined split body missing no more than this is taken at once
 
 # Stage 1 runs on every page: the raw length (whitespace included) is the cheaper test, and a
 # paragraph counted too many only sends a page to the closer look.
@@ -242,11 +241,11 @@ def fuller_text(html: str, text: str | None, url: str | None, options: dict) -> 
     containers = split_body(nodes)
     if containers:
         joined = _extract(_joined(tree, containers), url, options)
-        best, best_missing = (joined, missing_share(paragraphs, joined)) if missing_share(
-            paragraphs, joined) < best_missing else (best, best_missing)
-        if best_missing <= NEARLY_WHOLE:
-            return best
+        if missing_share(paragraphs, joined) < best_missing:
+            best, best_missing = joined, missing_share(paragraphs, joined)
         tree = parse_tree(html)  # trafilatura pruned the joined tree
+    # The full algorithm is asked even when the joined text is nearly whole: the joined chunks
+    # can still leave out what lies between them (a table, the subheadings), which it keeps.
     fuller = _extract(tree, url, {**options, **FALLBACK_OPTIONS})
     if missing_share(paragraphs, fuller) < best_missing:
         best, best_missing = fuller, missing_share(paragraphs, fuller)

@@ -71,6 +71,34 @@ def test_headline_fragments_in_other_languages(title, line):
 
 
 @pytest.mark.parametrize(
+    ("titles", "line"),
+    [
+        # A kicker and the headline in two inline elements, the space between them lost.
+        (["Tariffs raised again: Cabinet approves the border levy"], "Tariffs raised againCabinet approves the border levy"),
+        (["Cabinet approves the border levy"], "Tariffs raised againCabinet approves the border levy"),
+        (["Sanktionen verschärft: Kabinett beschließt die Reform"], "Sanktionen verschärftKabinett beschließt die Reform"),
+        # A headline broken by <br>, the break lost.
+        (["Ministers meet at the border crossing"], "Ministers meet at the borderCrossing"),
+    ],
+)
+def test_headline_fragments_glued_without_spaces(titles, line):
+    assert headline_fragment(line, title_variants(*titles), set())[0]
+
+
+@pytest.mark.parametrize(
+    ("title", "line"),
+    [
+        ("Cabinet approves the border levy",
+         "Cabinet approves the border levyThe cabinet approved the levy on Tuesday after a long debate."),
+        ("Types of Restaurant Service", "Types of Restaurant Services"),  # a word longer, not glued
+        ("Border Courier Daily", "Join our group: https://social.example/BorderCourierDaily"),  # an address
+    ],
+)
+def test_lines_that_only_hold_the_headline_glued_are_kept(title, line):
+    assert not headline_fragment(line, title_variants(title), set())[0]
+
+
+@pytest.mark.parametrize(
     "line",
     [
         "Also read: Pakistan, China sign currency swap deal",

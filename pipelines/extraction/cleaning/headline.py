@@ -62,6 +62,36 @@ def _affix(line_key: str, title_key: str) -> tuple[str, str] | None:
     return None
 
 
+def _glued(line: str, squashed_line: str, title_key: str) -> bool:
+    """The line is the title, or the title and a short kicker or label, with the spaces between
+    them lost: a kicker and a headline in two inline elements, or a headline broken by `<br>`,
+    come out of trafilatura as one word glued to the next ("Sanctions tightenedCabinet passes the
+    reform"). Compared without any spaces, they are the same characters; with a kicker or label,
+    the line must also show the join where the title starts or ends (a small letter, then the
+    capital of the next word), or "Restaurant Services" would be the title "Restaurant Service"
+    with an "s" glued on, and a link ending in ".../TalkingHomeRenovations" a site name."""
+    squashed_title = title_key.replace(" ", "")
+    if squashed_line == squashed_title:
+        return True
+    if len(squashed_line) - len(squashed_title) > MAX_EXTRA_CHARS or squashed_title not in squashed_line:
+        return False
+    found = _title_pattern(title_key).search(unicodedata.normalize("NFKC", line))
+    if found is None:
+        return False
+    before, after = found.string[:found.start()], found.string[found.end():]
+    if before.strip() and after.strip():
+        return False  # the title inside a longer line
+    if before.strip():
+        return before[-1].islower() and found.string[found.start()].isupper()
+    return found.string[found.end() - 1].islower() and after[:1].isupper()
+
+
+@functools.lru_cache(maxsize=256)
+def _title_pattern(title_key: str) -> re.Pattern:
+    """The title's words in a line, whatever stands between them (spaces, punctuation, nothing)."""
+    return re.compile(r"\W*".join(re.escape(word) for word in title_key.split()), re.IGNORECASE)
+
+
 def _label_from_line(line: str, side: str, extra_words: int) -> str:
     words = line.split()
     part = words[-extra_words:] if side == "suffix" else words[:extra_words]
@@ -80,6 +110,7 @@ def headline_fragment(line: str, titles: list[str], labels: set[str]) -> tuple[b
     longest_extra = max([MAX_EXTRA_CHARS, *(len(label) for label in labels)])
     if len(line_key) > longest_title + longest_extra + 1:
         return False, None  # longer than any title with a label glued on: a paragraph
+    squashed = line_key.replace(" ", "")
     for title_key in titles:
         if line_key == title_key:
             return True, None
@@ -87,6 +118,8 @@ def headline_fragment(line: str, titles: list[str], labels: set[str]) -> tuple[b
             continue
         affix = _affix(line_key, title_key)
         if affix is None:
+            if _glued(line, squashed, title_key) and not line.rstrip().endswith(_SENTENCE_END):
+                return True, None
             continue
         side, extra = affix
         if extra in labels:

@@ -81,6 +81,10 @@ def test_the_date_vocabulary_covers_every_source_language_but_chinese_and_japane
         ("Cite this article", "commentary"),
         ("Suggested citation: Doe, J. (2026). Border talks. Policy Brief 12.", "commentary"),
         ("About the author", "commentary"),
+        # the citation itself, with or without a heading: an address cited and its access date
+        ("Border talks resume. In: The Border Courier, 17.12.2026, https://courier.example/a/58883 (abgerufen am: 17.12.2026)", "commentary"),
+        ("Doe, J. Border talks. The Border Courier. https://courier.example/a/1 (accessed 3 May 2026).", "commentary"),
+        ("Infos zum Zitiervorschlag", "commentary"),
         ("仅代表作者个人观点，不代表本网立场", "commentary"),
         # syndicated briefs
         ("(This story has not been edited by our staff and is auto-generated from a syndicated feed.)", "syndication"),
@@ -160,6 +164,8 @@ def test_lines_of_each_kind(line, kind):
         "Play by the rules, the minister told the delegations, or leave the table.",
         "The end of the talks came late on Tuesday, after six hours.",
         "Citation needed for the claim that the river changed course twice in a decade.",
+        "The crossing (accessed through a side gate since the floods) reopened on Monday.",
+        "The border post, accessed on foot from www.example.org's map, was closed for the day.",
         "The 40 min read of the verdict on 12 May 2026",
         "Something went wrong at the border, the minister said, and the talks were suspended.",
     ],

@@ -143,9 +143,14 @@ class Rule:
     block_items: str = "short"   # heading rules: which following lines belong to the block
     block_lines: int = 0
     block_max_words: int = 0
+    needs_link: bool = False     # the line must also hold a web address (a citation, say)
+
+    def fits(self, key: str, words: int) -> bool:
+        """The line is short enough for the rule, and holds a web address if the rule needs one."""
+        return words <= self.max_words and (not self.needs_link or bool(_WEB_ADDRESS.search(key)))
 
     def matches(self, line: str, key: str, words: int) -> bool:
-        if words > self.max_words:
+        if not self.fits(key, words):
             return False
         if self.match in ("whole", "heading"):
             bare = key.rstrip(_TRAILING)
@@ -175,6 +180,7 @@ class Rule:
 
 
 _SEPARATORS = "›»>/|·→\\"
+_WEB_ADDRESS = re.compile(r"https?://|www\.")
 
 
 def _is_breadcrumb(key: str, home: re.Pattern) -> bool:
@@ -207,7 +213,7 @@ def _rule(kind: str, raw: dict) -> Rule:
     if match in ("opening", "breadcrumb"):
         return Rule(kind, match, max_words, pattern=opening_pattern(phrases))
     if match == "anywhere":
-        return Rule(kind, match, max_words, anywhere=anywhere_pattern(phrases))
+        return Rule(kind, match, max_words, anywhere=anywhere_pattern(phrases), needs_link=bool(raw.get("needs_link")))
     raise PhraseFileError(f"{kind}: unknown match {match!r}")
 
 
@@ -305,7 +311,7 @@ def line_rule(line: str) -> Rule | None:
     if index.anywhere is not None:
         for phrase in index.anywhere.find(key, split):
             candidates.update(index.anywhere_rules[phrase])
-    fitting = [i for i in candidates if words <= index.rules[i].max_words]
+    fitting = [i for i in candidates if index.rules[i].fits(key, words)]
     if opened and not fitting:
         # Rare: the longest opening phrase's rules are too short for the line; a shorter
         # phrase's may not be.

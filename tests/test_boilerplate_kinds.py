@@ -92,6 +92,13 @@ def test_the_date_vocabulary_covers_every_source_language_but_chinese_and_japane
         # sign-in prompts
         ("Already a subscriber? Log in", "sign_in"),
         ("Sign in to read the full article", "sign_in"),
+        # a paywall's offer (with its price) and its terms; a sign-up box's consent line
+        ("Zugang zu allen Courier+ Artikeln (Originalpreis: 12,80 €) jetzt nur 0,99 €", "sign_in"),
+        ("Get unlimited access for $1 a week", "sign_in"),
+        ("- Mit einem Klick online kündbar", "sign_in"),
+        ("Cancel anytime.", "sign_in"),
+        ("By entering your email address you agree to our Terms of Use and Privacy Policy.", "form_messages"),
+        ("Mit meiner Anmeldung zum Newsletter stimme ich der Werbevereinbarung zu.", "form_messages"),
         ("Connectez-vous pour lire la suite", "sign_in"),
         ("Melden Sie sich an, um weiterzulesen", "sign_in"),
         ("Войдите, чтобы продолжить чтение", "sign_in"),
@@ -165,6 +172,10 @@ def test_lines_of_each_kind(line, kind):
         "The end of the talks came late on Tuesday, after six hours.",
         "Citation needed for the claim that the river changed course twice in a decade.",
         "The crossing (accessed through a side gate since the floods) reopened on Monday.",
+        "Access to all crossings cost 5 euros, officials said.",
+        "Unlimited access to the river cost farmers $5 a day, the report said.",
+        "Zugang zu allen Grenzübergängen soll im März wieder möglich sein, sagte der Minister.",
+        "Sans engagement, le ministre a promis de revenir.",
         "The border post, accessed on foot from www.example.org's map, was closed for the day.",
         "The 40 min read of the verdict on 12 May 2026",
         "Something went wrong at the border, the minister said, and the talks were suspended.",
@@ -296,3 +307,11 @@ def test_a_table_of_contents_goes_with_its_entries_and_the_text_after_it_stays(h
 @pytest.mark.parametrize("line", ["Skip Navigation", "Add A Comment", "Advertiser Disclosure", "Back to Blogs"])
 def test_navigation_labels_on_a_line_of_their_own(line):
     assert is_boilerplate_line(line)
+
+
+def test_a_rule_needing_something_unknown_is_refused_with_the_kind_named():
+    from pipelines.extraction.cleaning.kinds import _rule
+    from pipelines.extraction.cleaning.phrases import PhraseFileError
+
+    with pytest.raises(PhraseFileError, match="sign_in: a rule can need link or price, not 'colour'"):
+        _rule("sign_in", {"match": "opening", "max_words": 5, "needs": "colour", "phrases": {"en": ["get access"]}})

@@ -143,11 +143,11 @@ class Rule:
     block_items: str = "short"   # heading rules: which following lines belong to the block
     block_lines: int = 0
     block_max_words: int = 0
-    needs_link: bool = False     # the line must also hold a web address (a citation, say)
+    needs: str | None = None     # what the line must also hold: "link" (a citation) or "price" (an offer)
 
     def fits(self, key: str, words: int) -> bool:
-        """The line is short enough for the rule, and holds a web address if the rule needs one."""
-        return words <= self.max_words and (not self.needs_link or bool(_WEB_ADDRESS.search(key)))
+        """The line is short enough for the rule, and holds what the rule needs besides its phrase."""
+        return words <= self.max_words and (self.needs is None or bool(_NEEDED[self.needs].search(key)))
 
     def matches(self, line: str, key: str, words: int) -> bool:
         if not self.fits(key, words):
@@ -180,7 +180,12 @@ class Rule:
 
 
 _SEPARATORS = "›»>/|·→\\"
-_WEB_ADDRESS = re.compile(r"https?://|www\.")
+# What a rule may need on the line besides its phrase (`needs:` in a phrase file).
+_NEEDED = {
+    "link": re.compile(r"https?://|www\."),
+    # A price: an amount with a currency sign or code before or after it ("0,99 €", "$1", "CHF 5").
+    "price": re.compile(r"[$€£¥₹₽₺]\s?\d|\d(?:[.,]\d+)?\s?(?:[$€£¥₹₽₺]|eur\b|euro|chf\b|usd\b|gbp\b)|\b(?:eur|chf|usd|gbp)\s?\d"),
+}
 
 
 def _is_breadcrumb(key: str, home: re.Pattern) -> bool:
@@ -190,6 +195,13 @@ def _is_breadcrumb(key: str, home: re.Pattern) -> bool:
         return False
     rest = key[match.end():].lstrip()
     return bool(rest) and rest[0] in _SEPARATORS
+
+
+def _needs(kind: str, raw: dict) -> str | None:
+    needs = raw.get("needs")
+    if needs is not None and needs not in _NEEDED:
+        raise PhraseFileError(f"{kind}: a rule can need {' or '.join(sorted(_NEEDED))}, not {needs!r}")
+    return needs
 
 
 def _rule(kind: str, raw: dict) -> Rule:
@@ -211,9 +223,9 @@ def _rule(kind: str, raw: dict) -> Rule:
                     block_items=block.get("items", "short"), block_lines=int(block.get("lines", 0)),
                     block_max_words=int(block.get("max_words", 0)))
     if match in ("opening", "breadcrumb"):
-        return Rule(kind, match, max_words, pattern=opening_pattern(phrases))
+        return Rule(kind, match, max_words, pattern=opening_pattern(phrases), needs=_needs(kind, raw))
     if match == "anywhere":
-        return Rule(kind, match, max_words, anywhere=anywhere_pattern(phrases), needs_link=bool(raw.get("needs_link")))
+        return Rule(kind, match, max_words, anywhere=anywhere_pattern(phrases), needs=_needs(kind, raw))
     raise PhraseFileError(f"{kind}: unknown match {match!r}")
 
 

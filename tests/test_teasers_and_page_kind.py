@@ -49,6 +49,23 @@ def test_links_to_the_sites_other_stories_are_teasers_and_links_elsewhere_are_no
     assert remove_teasers(paragraphs, found) == ["Waterproof boots for river surveys", PARAGRAPHS[0]]
 
 
+def test_a_teaser_card_that_is_one_link_goes_line_by_line():
+    # The card's headline and summary are blocks inside one link: trafilatura writes a line for
+    # each, and neither line is the whole link's text.
+    cards = "".join(
+        f"<a href='/world/{n}'><h3>{headline}</h3><p>{summary}</p></a>" for n, (headline, summary) in enumerate([
+            ("Floods close the river crossings again", "Engineers say the water will not fall before the spring."),
+            ("Fishermen freed after a long wait", "Forty-one men came home on Sunday to their families."),
+        ]))
+    html = page(f"<article><h1>{TITLE}</h1>{paragraphs_html(PARAGRAPHS)}</article><section>{cards}</section>")
+    found = link_texts(parse_tree(html), URL)
+    assert match_key("Floods close the river crossings again") in found
+    assert match_key("Engineers say the water will not fall before the spring.") in found
+    lines = [PARAGRAPHS[0], "Floods close the river crossings again",
+             "Engineers say the water will not fall before the spring.", PARAGRAPHS[1]]
+    assert remove_teasers(lines, found) == [PARAGRAPHS[0], PARAGRAPHS[1]]
+
+
 def json_ld(*types: str) -> str:
     nodes = ", ".join(f'{{"@type": "{t}", "name": "x"}}' for t in types)
     return f'<script type="application/ld+json">{{"@context": "https://schema.org", "@graph": [{nodes}]}}</script>'

@@ -22,6 +22,7 @@ MAX_HEADING_WORDS = 8
 MIN_LINK_WORDS = 4
 MAX_LINK_LINE_WORDS = 60
 _HEADLINE_LINKS = XPath("//a[@href][string-length(normalize-space()) >= 12]")
+_CARD_BLOCKS = ("h2", "h3", "h4", "h5", "h6", "p")
 _TAGGED = re.compile(r"\[(insight|video|news|reaction|warning|pics|poll|watch)\]\W*$", re.IGNORECASE)
 
 
@@ -60,7 +61,8 @@ def link_texts(tree, url: str | None = None) -> set[str]:
     button; counting them deleted every subheading of an article with a table of contents. And
     only links within the site (when the page's URL is known): a teaser promotes the site's own
     stories, while a line linking elsewhere is the article's (a list of sources, of products, of
-    changes in a release).
+    changes in a release). A link holding headings or paragraphs (a whole teaser card) gives
+    their texts too.
     """
     found = set()
     here = _host(url) if url else ""
@@ -72,9 +74,12 @@ def link_texts(tree, url: str | None = None) -> set[str]:
         text = anchor.text_content().strip()
         if text.count(" ") < MIN_LINK_WORDS - 1 or text.startswith(("http", "www.")):
             continue  # (a bare URL as link text is a reference the article cites, not a teaser)
-        key = match_key(text)
-        if key.count(" ") >= MIN_LINK_WORDS - 1:
-            found.add(key)
+        # A teaser card that is one link (its headline and its summary in blocks of their own)
+        # comes out as a line per block: each block's text is a link text too.
+        for text in (text, *(block.text_content() for block in anchor.iterdescendants(_CARD_BLOCKS))):
+            key = match_key(text)
+            if key.count(" ") >= MIN_LINK_WORDS - 1:
+                found.add(key)
     return found
 
 

@@ -35,6 +35,7 @@ from pipelines.extraction.markup_repairs import repair_markup
 from pipelines.extraction.metadata import parse_tree, read_metadata
 from pipelines.extraction.page_kind import not_an_article
 from pipelines.extraction.tags import with_tags
+from pipelines.extraction.list_numbers import without_bullet
 from pipelines.extraction.titles import choose_title
 
 # Same results, about 45% less of trafilatura's time on our benchmark pages (see the module).
@@ -118,7 +119,7 @@ def extract_page(body: bytes | str, *, url: str | None = None, content_type: str
                             *headings[:1], hints.get("title"))
     labels = {key for key in (match_key(meta.section or ""), match_key(meta.site_name or "")) if key}
 
-    paragraphs = paragraphs_of(raw_text)
+    paragraphs = [without_bullet(paragraph) for paragraph in paragraphs_of(raw_text)]
     paragraphs, glued_labels = remove_headline_fragments(paragraphs, titles, labels)
     paragraphs = remove_teasers(paragraphs, links)
     stated_authors = split_authors(meta.authors)

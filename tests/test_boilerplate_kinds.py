@@ -74,6 +74,9 @@ def test_the_date_vocabulary_covers_every_source_language_but_chinese_and_japane
         ("Was this article helpful?", "page_chrome"),
         ("Оцените статью", "page_chrome"),
         ("Rate this article: ★★★★☆", "page_chrome"),
+        ("Page 1 of 8", "page_chrome"),
+        ("Seite 2 von 5", "page_chrome"),
+        ("Página 3 de 4", "page_chrome"),
         # think-tank commentary
         ("The views expressed in this article are the author's own.", "commentary"),
         ("Views are personal.", "commentary"),
@@ -173,6 +176,8 @@ def test_lines_of_each_kind(line, kind):
         "Citation needed for the claim that the river changed course twice in a decade.",
         "The crossing (accessed through a side gate since the floods) reopened on Monday.",
         "Access to all crossings cost 5 euros, officials said.",
+        "Page 3 of the report lists 12 crossings",
+        "The page 1 of 8 was missing from the file.",
         "Unlimited access to the river cost farmers $5 a day, the report said.",
         "Zugang zu allen Grenzübergängen soll im März wieder möglich sein, sagte der Minister.",
         "Sans engagement, le ministre a promis de revenir.",
@@ -315,3 +320,11 @@ def test_a_rule_needing_something_unknown_is_refused_with_the_kind_named():
 
     with pytest.raises(PhraseFileError, match="sign_in: a rule can need link or price, not 'colour'"):
         _rule("sign_in", {"match": "opening", "max_words": 5, "needs": "colour", "phrases": {"en": ["get access"]}})
+
+
+def test_a_numbered_rule_phrase_without_its_number_is_refused():
+    from pipelines.extraction.cleaning.kinds import _rule
+    from pipelines.extraction.cleaning.phrases import PhraseFileError
+
+    with pytest.raises(PhraseFileError, match=r"page_chrome: every phrase of a numbered rule holds \{n\}"):
+        _rule("page_chrome", {"match": "numbered", "max_words": 6, "phrases": {"en": ["page {n} of {n}", "next page"]}})

@@ -124,6 +124,13 @@ class PhraseFinder:
         return False
 
 
+def numbered_pattern(kind: str, phrases: list[str]) -> re.Pattern:
+    """Whole lines with numbers in them ("page {n} of {n}"): `{n}` stands for any number."""
+    if any("{n}" not in phrase for phrase in phrases):
+        raise PhraseFileError(f"{kind}: every phrase of a numbered rule holds {{n}} (a number)")
+    return re.compile("|".join(r"\d{1,6}".join(map(re.escape, phrase.split("{n}"))) for phrase in phrases))
+
+
 def anywhere_pattern(phrases: list[str]) -> PhraseFinder | None:
     return PhraseFinder(phrases) if phrases else None
 
@@ -135,7 +142,7 @@ def contains(finder: PhraseFinder, key: str) -> bool:
 @dataclass(frozen=True)
 class Rule:
     kind: str
-    match: str                   # opening | whole | anywhere | heading | breadcrumb | date
+    match: str                   # opening | whole | anywhere | heading | breadcrumb | date | numbered
     max_words: int
     pattern: re.Pattern | None = None
     whole: frozenset[str] = frozenset()
@@ -164,6 +171,8 @@ class Rule:
             return _is_breadcrumb(key, self.pattern)
         if self.match == "date":
             return is_date_line(line)
+        if self.match == "numbered":
+            return bool(self.pattern.fullmatch(key.rstrip(_TRAILING)))
         raise PhraseFileError(f"{self.kind}: unknown match {self.match!r}")
 
     def in_block(self, line: str) -> bool:
@@ -224,6 +233,8 @@ def _rule(kind: str, raw: dict) -> Rule:
                     block_max_words=int(block.get("max_words", 0)))
     if match in ("opening", "breadcrumb"):
         return Rule(kind, match, max_words, pattern=opening_pattern(phrases), needs=_needs(kind, raw))
+    if match == "numbered":
+        return Rule(kind, match, max_words, pattern=numbered_pattern(kind, phrases))
     if match == "anywhere":
         return Rule(kind, match, max_words, anywhere=anywhere_pattern(phrases), needs=_needs(kind, raw))
     raise PhraseFileError(f"{kind}: unknown match {match!r}")
@@ -253,7 +264,7 @@ class _Index:
     opening_rules: dict[str, tuple[int, ...]]
     anywhere: PhraseFinder | None
     anywhere_rules: dict[str, tuple[int, ...]]
-    one_by_one: tuple[int, ...]  # breadcrumb and date rules
+    one_by_one: tuple[int, ...]  # breadcrumb, date and numbered rules
 
 
 def _raw_phrases(kind: str, number: int, key: str) -> list[str]:
@@ -275,7 +286,7 @@ def _index() -> _Index:
         for number, rule in enumerate(rules_of(kind)):
             index = len(rules)
             rules.append(rule)
-            if rule.match in ("breadcrumb", "date"):
+            if rule.match in ("breadcrumb", "date", "numbered"):
                 one_by_one.append(index)
                 continue
             if rule.match in ("whole", "heading"):

@@ -22,8 +22,9 @@ cheaply, on every page:
    long paragraphs are elsewhere than the article, and rightly left out, is not sent on.)
 4. A collapsed page whose article is split into several containers of one kind (the same tag
    and class: body chunks between advertisements, one tab per section), of which trafilatura took
-   the first, has them joined into the first and is extracted again as before. Every collapsed
-   page is also extracted again with trafilatura's full algorithm (`fast=False`: its
+   the first, has them joined into the first and is extracted again as before; that text is taken
+   at once when it misses none of the article's paragraphs. Every other collapsed page is
+   extracted again with trafilatura's full algorithm (`fast=False`: its
    readability/jusText comparison, and `favor_recall=False`, without which that comparison is
    skipped for outputs over 2,500 characters, the case of a long lede). Of the texts, the one
    missing fewest of the article's paragraphs is taken (the earlier on a tie), and a new text only
@@ -243,9 +244,11 @@ def fuller_text(html: str, text: str | None, url: str | None, options: dict) -> 
         joined = _extract(_joined(tree, containers), url, options)
         if missing_share(paragraphs, joined) < best_missing:
             best, best_missing = joined, missing_share(paragraphs, joined)
+        if best_missing == 0:
+            return best
         tree = parse_tree(html)  # trafilatura pruned the joined tree
-    # The full algorithm is asked even when the joined text is nearly whole: the joined chunks
-    # can still leave out what lies between them (a table, the subheadings), which it keeps.
+    # The full algorithm is asked even when the joined text misses only a paragraph or two: what
+    # lies outside the chunks (an intro, a closing paragraph, a table) is where it was.
     fuller = _extract(tree, url, {**options, **FALLBACK_OPTIONS})
     if missing_share(paragraphs, fuller) < best_missing:
         best, best_missing = fuller, missing_share(paragraphs, fuller)

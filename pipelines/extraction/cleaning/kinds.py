@@ -4,11 +4,13 @@ The kinds (pipelines/cleaning/phrases/*.yaml, one file each) are what templates 
 article and trafilatura keeps: teasers ("Also read: ..."), share and follow prompts, labels
 ("Advertisement"), legacy-CMS chrome ("Written by", previous/next links, visitors online), page
 chrome of pages without an `<article>` (breadcrumbs, rating prompts), think-tank commentary
-furniture (views disclaimers, "cite this"), syndicated-feed notices, sign-in prompts, donation
-appeals, end-of-article markers and video-player lines, forms' sent and failed messages, cookie
-notices, affiliate disclosures, and lone date-time lines. A rule matches a *line*, never a
+furniture (views disclaimers, "cite this" and citations), syndicated-feed notices, sign-in prompts
+and paywall offers, donation appeals, end-of-article markers and video-player lines, forms' sent
+and failed messages and consent lines, cookie notices, affiliate disclosures, pagination, and lone
+date-time lines. A rule matches a *line*, never a
 sentence inside a paragraph, and only a short line (each rule has its `max_words`): a long
-paragraph that merely contains a phrase is text. Which kind removed a line can be asked
+paragraph that merely contains a phrase is text. A rule may also need a web address or a price on
+the line (`needs: link | price`), and a `numbered` rule's phrases hold numbers ("page {n} of {n}"). Which kind removed a line can be asked
 (`line_kind`), so each kind is tested and measured on its own.
 """
 

@@ -234,6 +234,17 @@ def test_every_line_kind_has_a_file():
     assert set(LINE_KINDS) <= set(names())
 
 
+@pytest.mark.parametrize("line", ["November 19, 2026 / 12:21 AM / Updated 14 hours ago", "12. März 2026, vor 3 Stunden",
+                                  "3 mars 2026 - il y a 2 heures", "12 de marzo de 2026, hace 5 horas"])
+def test_how_long_ago_is_part_of_the_date_stamp(line):
+    assert line_kind(line) == "dates"
+
+
+@pytest.mark.parametrize("line", ["Updated 14 hours ago", "Talks resumed 3 days ago on 12 May"])
+def test_how_long_ago_alone_or_in_a_sentence_is_no_date_line(line):
+    assert line_kind(line) != "dates"
+
+
 def test_date_lines_need_exactly_one_date():
     assert is_date_line("Posted on November 12, 2026 at 9:45 am EST")
     assert not is_date_line("November 12, 2026: the day the crossings reopened")

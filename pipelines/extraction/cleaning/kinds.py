@@ -409,6 +409,16 @@ def _reading_time() -> re.Pattern | None:
     return re.compile(r"(?<=\d)\s*(" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + r")(?!\w)")
 
 
+@functools.cache
+def _relative_time() -> re.Pattern | None:
+    """"14 hours ago", "vor 3 Stunden", "il y a 2 heures": how long ago, beside a date."""
+    phrases = phrases_of({"phrases": load("dates").get("relative_times") or {}})
+    if not phrases:
+        return None
+    alternatives = (r"\d{1,4}".join(map(re.escape, phrase.split("{n}"))) for phrase in sorted(phrases, key=len, reverse=True))
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
+
+
 def is_date_line(line: str) -> bool:
     """A line of nothing but a date and time, after an optional label ("Published", "Mis à jour le"):
     every word a number, a month or weekday name (full or abbreviated), a connector ("de", "um"),
@@ -423,9 +433,9 @@ def is_date_line(line: str) -> bool:
         label = labels.match(key)
         if label:
             key = key[label.end():].lstrip(" :")
-    reading_time = _reading_time()
-    if reading_time is not None:
-        key = reading_time.sub(" ", key)
+    for beside_the_date in (_reading_time(), _relative_time()):
+        if beside_the_date is not None:
+            key = beside_the_date.sub(" ", key)
     tokens = [t.strip(".:") for t in _TOKEN_SPLIT.split(key) if t.strip(".:")]
     dates = 0
     for token in tokens:

@@ -240,6 +240,19 @@ def test_how_long_ago_is_part_of_the_date_stamp(line):
     assert line_kind(line) == "dates"
 
 
+@pytest.mark.parametrize("line", ["New Delhi, Courier Bureau | Updated : 19 November 2026, 09:01 AM",
+                                  "By Jane Doe | Published: 12 November 2026 10:32"])
+def test_a_labelled_date_set_off_by_pipes_from_a_place_or_desk_is_a_date_stamp(line):
+    assert line_kind(line) == "dates"
+
+
+@pytest.mark.parametrize("line", ["Kabul | 12 November 2026",            # a table's row: no label
+                                  "The talks ended late. | Updated: 12 November 2026",
+                                  "Kabul | Updated: 12 November 2026 | Herat | Mazar"])
+def test_table_rows_and_sentences_beside_a_date_are_no_date_stamp(line):
+    assert line_kind(line) != "dates"
+
+
 @pytest.mark.parametrize("line", ["Updated 14 hours ago", "Talks resumed 3 days ago on 12 May"])
 def test_how_long_ago_alone_or_in_a_sentence_is_no_date_line(line):
     assert line_kind(line) != "dates"

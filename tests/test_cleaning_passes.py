@@ -107,6 +107,7 @@ def test_lines_that_only_hold_the_headline_glued_are_kept(title, line):
         "Follow us on Twitter and Facebook",
         "Sign up for our daily newsletter",
         "Would you like to receive notifications about new posts?",
+        "Post Comment (+)",
         "Möchten Sie Benachrichtigungen zu neuen Artikeln erhalten?",
         "Activez les notifications pour ne rien manquer",
         "Photo: Reuters",

@@ -419,12 +419,40 @@ def _relative_time() -> re.Pattern | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
 
 
+MAX_STAMP_PARTS = 3
+MAX_STAMP_PART_WORDS = 5
+
+
 def is_date_line(line: str) -> bool:
     """A line of nothing but a date and time, after an optional label ("Published", "Mis à jour le"):
     every word a number, a month or weekday name (full or abbreviated), a connector ("de", "um"),
     "am"/"pm" or a time zone, in any of the languages of dates.yaml; and exactly one date in it (a
     month name, or a date-shaped number like 2026-11-28). A bare "2019" or "1." is a heading or a
-    list number, a bare time a live blog's entry stamp, two dates a range or a list: all text."""
+    list number, a bare time a live blog's entry stamp, two dates a range or a list: all text.
+    A labelled date set off by pipes from a place or a desk ("New Delhi, Courier Bureau | Updated :
+    19 November 2026, 09:01 AM") is the same stamp (`_is_date_stamp`)."""
+    if not _DIGIT.search(line):
+        return False
+    if " | " in line:
+        return _is_date_stamp(line.split(" | "))
+    return _is_date_only(line)
+
+
+def _is_date_stamp(parts: list[str]) -> bool:
+    """One part a labelled date ("Updated : 19 November 2026"), the others (a place, a desk, a
+    byline) a few words each, not a sentence. The label is what tells a stamp from a table's row
+    ("Kabul | 12 November 2026"), which trafilatura writes with the same pipes."""
+    parts = [part.strip() for part in parts if part.strip()]
+    if not 1 < len(parts) <= MAX_STAMP_PARTS:
+        return False
+    labels = _date_vocabulary()[3]
+    dates = [part for part in parts if _is_date_only(part)]
+    others = [part for part in parts if part not in dates]
+    return (len(dates) == 1 and labels is not None and labels.match(line_key(dates[0])) is not None
+            and all(len(part.split()) <= MAX_STAMP_PART_WORDS and not part.endswith(_SENTENCE_END) for part in others))
+
+
+def _is_date_only(line: str) -> bool:
     if not _DIGIT.search(line):
         return False
     names, weekdays, fillers, labels = _date_vocabulary()

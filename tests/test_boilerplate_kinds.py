@@ -92,6 +92,13 @@ def test_the_date_vocabulary_covers_every_source_language_but_chinese_and_japane
         # syndicated briefs
         ("(This story has not been edited by our staff and is auto-generated from a syndicated feed.)", "syndication"),
         ("Catch all the Politics News and Latest Updates on The Border Courier.", "syndication"),
+        ("BC-EU--Border-Talks, 1st Ld-Writethru", "syndication"),
+        ("Follow AP's full coverage of the border talks at https://courier.example/talks", "syndication"),
+        # a news story's credits for its reporting
+        ("Reporting by Jane Doe; additional reporting by John Roe; Editing by Ann Poe", "cms_chrome"),
+        ("Additional reporting by John Roe", "cms_chrome"),
+        ("John Roe contributed reporting from Geneva.", "cms_chrome"),
+        ("Mit Material von dpa", "cms_chrome"),
         # sign-in prompts
         ("Already a subscriber? Log in", "sign_in"),
         ("Sign in to read the full article", "sign_in"),
@@ -176,6 +183,10 @@ def test_lines_of_each_kind(line, kind):
         "Citation needed for the claim that the river changed course twice in a decade.",
         "The crossing (accessed through a side gate since the floods) reopened on Monday.",
         "Access to all crossings cost 5 euros, officials said.",
+        "More AP reporters were sent to the border on Monday.",
+        "Reported by the ministry on Monday, the figures showed a fall in exports after the floods.",
+        "editing by hand, and a fair bit of prompting that resulted in targeted changes",
+        "The reporting by the two agencies differed on the number of fishermen released.",
         "Page 3 of the report lists 12 crossings",
         "The page 1 of 8 was missing from the file.",
         "Unlimited access to the river cost farmers $5 a day, the report said.",

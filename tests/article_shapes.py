@@ -101,7 +101,7 @@ def split_body_with_intro_page() -> str:
     """The article as an intro paragraph of its own, then sections: each a heading and a chunk of
     one kind ("article__body"). Joining the chunks leaves the intro out; the full algorithm keeps it."""
     sections = zip(("Where the talks began", "What the ministers said", "What comes next"),
-                   (PARAGRAPHS[:3], PARAGRAPHS[3:6], PARAGRAPHS[6:]))
+                   (PARAGRAPHS[:3], PARAGRAPHS[3:6], PARAGRAPHS[6:]), strict=True)
     rows = "".join(f"<h2>{heading}</h2><div class='article__body'>{paragraphs_html(chunk)}</div>"
                    for heading, chunk in sections)
     return page(f"<main><h1>{TITLE}</h1><div class='chunks'><div class='lede'><p>{INTRO}</p></div>{rows}</div></main>")

@@ -28,9 +28,9 @@ def items(*texts: str) -> str:
     [
         (f"<ol>{items(*STEPS)}</ol>", [f"{n}. {step}" for n, step in enumerate(STEPS, 1)]),
         (f"<ol start='4'>{items(*STEPS)}</ol>", [f"{n}. {step}" for n, step in enumerate(STEPS, 4)]),
-        (f"<ol reversed>{items(*STEPS)}</ol>", [f"{n}. {step}" for n, step in zip((3, 2, 1), STEPS)]),
-        (f"<ol type='a'>{items(*STEPS)}</ol>", [f"{m}. {step}" for m, step in zip("abc", STEPS)]),
-        (f"<ol type='I'>{items(*STEPS)}</ol>", [f"{m}. {step}" for m, step in zip(("I", "II", "III"), STEPS)]),
+        (f"<ol reversed>{items(*STEPS)}</ol>", [f"{n}. {step}" for n, step in zip((3, 2, 1), STEPS, strict=True)]),
+        (f"<ol type='a'>{items(*STEPS)}</ol>", [f"{m}. {step}" for m, step in zip("abc", STEPS, strict=True)]),
+        (f"<ol type='I'>{items(*STEPS)}</ol>", [f"{m}. {step}" for m, step in zip(("I", "II", "III"), STEPS, strict=True)]),
         (f"<ol><li>{STEPS[0]}</li><li value='7'>{STEPS[1]}</li><li>{STEPS[2]}</li></ol>",
          [f"1. {STEPS[0]}", f"7. {STEPS[1]}", f"8. {STEPS[2]}"]),
         # the number goes into the item's first block, on its line, and never into a link's text

@@ -31,11 +31,11 @@ from pipelines.extraction.collapse_guard import fuller_text, may_have_collapsed,
 from pipelines.extraction.dates import choose_dates
 from pipelines.extraction.decoding import check_html, decode_html
 from pipelines.extraction.language import detect_language, primary_language
+from pipelines.extraction.list_numbers import without_bullet
 from pipelines.extraction.markup_repairs import repair_markup
 from pipelines.extraction.metadata import parse_tree, read_metadata
 from pipelines.extraction.page_kind import not_an_article
 from pipelines.extraction.tags import with_tags
-from pipelines.extraction.list_numbers import without_bullet
 from pipelines.extraction.titles import choose_title
 
 # Same results, about 45% less of trafilatura's time on our benchmark pages (see the module).

@@ -76,8 +76,8 @@ def link_texts(tree, url: str | None = None) -> set[str]:
             continue  # (a bare URL as link text is a reference the article cites, not a teaser)
         # A teaser card that is one link (its headline and its summary in blocks of their own)
         # comes out as a line per block: each block's text is a link text too.
-        for text in (text, *(block.text_content() for block in anchor.iterdescendants(_CARD_BLOCKS))):
-            key = match_key(text)
+        for block_text in (text, *(block.text_content() for block in anchor.iterdescendants(_CARD_BLOCKS))):
+            key = match_key(block_text)
             if key.count(" ") >= MIN_LINK_WORDS - 1:
                 found.add(key)
     return found

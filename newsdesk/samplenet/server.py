@@ -42,14 +42,23 @@ class OutletInfo:
 
 
 def free_port(host: str = "127.0.0.1", preferred: int | None = None) -> int:
+    """A port free now (`preferred` if it is). Free only now: a server that can, binds with
+    `bound_socket` instead and keeps the socket, so that nobody takes the port in between."""
+    with bound_socket(host, preferred) as probe:
+        return probe.getsockname()[1]
+
+
+def bound_socket(host: str = "127.0.0.1", preferred: int | None = None) -> socket.socket:
+    """A TCP socket bound to `preferred` if that port is free, else to one the system picks."""
     for port in ([preferred] if preferred else []) + [0]:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind((host, port))
-            except OSError:
-                continue
-            return probe.getsockname()[1]
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            sock.close()
+            continue
+        return sock
     raise OSError("no free port")
 
 
@@ -72,12 +81,16 @@ class NetworkServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._runners: list[web.AppRunner] = []
+        self._sockets: dict[str, socket.socket] = {}
 
     # --- lifecycle --------------------------------------------------------------------------------
     def start(self) -> NetworkServer:
+        # Each outlet's socket is bound here and kept until its site listens on it: a port only
+        # probed and released could be taken by another process meanwhile (parallel tests did).
         for outlet in self.outlets:
-            port = free_port(self.host, self.preferred_ports.get(outlet.key))
-            self.base_urls[outlet.key] = f"http://{self.host}:{port}"
+            sock = bound_socket(self.host, self.preferred_ports.get(outlet.key))
+            self._sockets[outlet.key] = sock
+            self.base_urls[outlet.key] = f"http://{self.host}:{sock.getsockname()[1]}"
         self._rebuild()
         started = threading.Event()
         self._thread = threading.Thread(target=self._serve, args=(started,), name="samplenet", daemon=True)
@@ -128,13 +141,12 @@ class NetworkServer:
         self._loop = asyncio.new_event_loop()
         asyncio.set_event_loop(self._loop)
         for outlet in self.outlets:
-            port = int(self.base_urls[outlet.key].rsplit(":", 1)[1])
-            self._loop.run_until_complete(self._start_site(outlet.key, port))
+            self._loop.run_until_complete(self._start_site(outlet.key, self._sockets.pop(outlet.key)))
         started.set()
         self._loop.run_forever()
         self._loop.close()
 
-    async def _start_site(self, key: str, port: int) -> None:
+    async def _start_site(self, key: str, sock: socket.socket) -> None:
         app = web.Application()
         async def handle(request: web.Request) -> web.StreamResponse:
             return await self._handle(key, request)
@@ -142,7 +154,7 @@ class NetworkServer:
         app.router.add_route("*", "/{tail:.*}", handle)
         runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await runner.setup()
-        site = web.TCPSite(runner, self.host, port, reuse_address=True)
+        site = web.SockSite(runner, sock)
         await site.start()
         self._runners.append(runner)
 

@@ -114,3 +114,28 @@ def test_a_headline_that_asks_a_question_keeps_its_question_mark():
     assert extract_page(html(head, f"<article><h1>{asked}</h1>{BODY}</article>")).title == asked
     meta = PageMetadata(og_title="Will the talks succeed? Officials doubt it")
     assert choose_title(meta, ["Will the talks succeed? Officials doubt it"]) == "Will the talks succeed? Officials doubt it"
+
+
+@pytest.mark.parametrize(
+    "h1",
+    [
+        f"<time datetime='2026-12-18'>Dec 18 2026</time> {TITLE}",
+        f"{TITLE} <span class='posted-on'>Posted on <time>July 1, 2026</time> by the desk</span>",
+        f"{TITLE} <small>18.12.2026</small>",
+    ],
+)
+def test_an_h1_holding_its_date_stamp_gives_way_to_the_statement(h1):
+    head = f'<meta property="og:title" content="{TITLE}">'
+    assert extract_page(html(head, f"<article><h1>{h1}</h1>{BODY}</article>")).title == TITLE
+
+
+@pytest.mark.parametrize(
+    ("h1", "said"),
+    [
+        (f"2026 {TITLE}", TITLE),                                   # a year is the headline's own word
+        (f"{TITLE}: What the Ministers Agreed", TITLE),             # and so is a subtitle
+    ],
+)
+def test_other_words_around_the_statement_stay_in_the_h1(h1, said):
+    head = f'<meta property="og:title" content="{said}">'
+    assert extract_page(html(head, f"<article><h1>{h1}</h1>{BODY}</article>")).title == h1

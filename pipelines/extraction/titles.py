@@ -18,6 +18,9 @@ the headline is the `<h1>` over the article, so:
    Guide") gives way to the statement that says the same with them (`restored_characters`).
 5. What follows a pipe is the site or the section ("Headline | Opinion", "Headline | Section |
    Site"): a headline has no pipe of its own, so the longest part is kept (`without_pipe_labels`).
+6. An `<h1>` that is a statement with a date stamp before or after it ("Dec 18 2025 Headline",
+   "Headline Posted on July 1, 2024 by ...": the post's date inside the heading) gives way to the
+   statement (`without_stamp`); other words around it (a year, a subtitle) are the headline's.
 
 Metadata is unescaped where it is read (page_metadata.py, cleaning/entities.py): JSON-LD strings
 and double-escaped meta tags carry raw entities (`&quot;`, `&#8216;`, `&amp;#8230;`).
@@ -29,6 +32,7 @@ import re
 
 from pipelines.extraction.cleaning.entities import unescaped
 from pipelines.extraction.cleaning.headline import match_key
+from pipelines.extraction.cleaning.kinds import names_a_date
 from pipelines.extraction.cleaning.normalise import normalise_line
 from pipelines.extraction.metadata import PageMetadata
 
@@ -90,6 +94,37 @@ def restored_characters(heading: str, statements: list[str]) -> str:
     return heading
 
 
+MAX_STAMP_WORDS = 8
+
+
+def without_stamp(heading: str, statements: list[str]) -> str:
+    """The statement, when the heading is that statement with a date stamp before or after it: an
+    `<h1>` holding the post's date or its "Posted on July 1, 2024 by ..." line. Other words around
+    a statement ("2025", a subtitle after a colon) are the headline's own and stay."""
+    key = match_key(heading)
+    for statement in statements:
+        statement = normalise_line(unescaped(statement))
+        inner = match_key(statement)
+        if not inner or inner == key or len(inner.split()) < 3:
+            continue
+        if key.startswith(inner + " "):
+            rest = key[len(inner) + 1:]
+        elif key.endswith(" " + inner):
+            rest = key[: -len(inner) - 1]
+        else:
+            continue
+        if len(rest.split()) <= MAX_STAMP_WORDS and names_a_date(_rest_in_heading(heading, rest)):
+            return statement
+    return heading
+
+
+def _rest_in_heading(heading: str, rest_key: str) -> str:
+    """The heading's own words for a part of its match key (dates need their punctuation back)."""
+    words = rest_key.split()
+    found = re.search(r"\W*".join(map(re.escape, words)), heading, re.IGNORECASE)
+    return found.group(0) if found else rest_key
+
+
 _PIPE = re.compile(r"\s+\|\s+")
 
 
@@ -118,5 +153,5 @@ def _voted_title(meta: PageMetadata, headings: list[str]) -> str | None:
         if score > best_score:
             best, best_score = heading, score
     if best is not None and best_score >= AGREEMENT:
-        return restored_characters(best, statements)
+        return without_stamp(restored_characters(best, statements), statements)
     return clean_title(meta, headings)

@@ -452,6 +452,19 @@ def _is_date_stamp(parts: list[str]) -> bool:
             and all(len(part.split()) <= MAX_STAMP_PART_WORDS and not part.endswith(_SENTENCE_END) for part in others))
 
 
+def names_a_date(text: str) -> bool:
+    """The text names a calendar date somewhere: a month's name (any language of dates.yaml) or a
+    date-shaped number ("2026-11-28", "28.11.2026"). A year alone is not one."""
+    if not _DIGIT.search(text):
+        return False
+    names, weekdays, _, _ = _date_vocabulary()
+    for token in _TOKEN_SPLIT.split(line_key(text)):
+        token = token.strip(".:")
+        if (token in names and token not in weekdays) or _DATE_SHAPED.match(token) or _CJK_DATE.match(token):
+            return True
+    return False
+
+
 def _is_date_only(line: str) -> bool:
     if not _DIGIT.search(line):
         return False

@@ -17,6 +17,7 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from sqlalchemy.exc import SQLAlchemyError
 
 from compat.scrapy import refusal_kind
 from core.dates import utcnow
@@ -170,7 +171,16 @@ class NewsSpider(scrapy.Spider):
         if fresh and len(state.requested) >= self.max_requests:
             self.count("skipped/run_bound", len(fresh))  # before looking them up: the bound is reached
             return
-        to_fetch, known, rejected = self.known_urls.split(list(fresh.values()), now, keys=list(fresh))
+        try:
+            to_fetch, known, rejected = self.known_urls.split(list(fresh.values()), now, keys=list(fresh))
+        except SQLAlchemyError as exc:
+            # The database is away (PostgreSQL restarting mid-crawl): which of these are stored
+            # cannot be asked, so all are fetched; the store recognises the ones it has. Losing the
+            # listing instead would lose its new articles until the next run.
+            self.count("known_urls_unavailable", len(fresh))
+            self.logger.warning("could not look up %d listed URLs (%s): fetching them all",
+                                len(fresh), str(exc).splitlines()[0])
+            to_fetch, known, rejected = list(fresh.values()), [], []
         self.count("skipped/rejected_before", len(rejected))
         state.known_unchanged.update(key_of[c.url] for c in rejected)
         for candidate in known:

@@ -117,15 +117,26 @@ def serve_process(env: dict[str, str], *, timeout: float = 60) -> Iterator[str]:
 
     from newsdesk.samplenet.server import free_port
 
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "newsdesk", "serve", "--port", str(port)], cwd=ROOT,
-                               env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
+    def launch() -> tuple[subprocess.Popen, str]:
+        port = free_port()
+        process = subprocess.Popen([sys.executable, "-m", "newsdesk", "serve", "--port", str(port)], cwd=ROOT,
+                                   env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        return process, f"http://127.0.0.1:{port}"
+
+    process, base = launch()
+    relaunches = 2
     try:
         deadline = time.monotonic() + timeout
         while True:
             if process.poll() is not None:
-                raise AssertionError(f"newsdesk serve exited with {process.returncode}: {process.stdout.read()}")
+                output = process.stdout.read()
+                # The port was free when probed; a parallel test may have taken it before the
+                # server bound it (`newsdesk serve` says so in one line): another port, then.
+                if "is in use" in output and relaunches:
+                    relaunches -= 1
+                    process, base = launch()
+                    continue
+                raise AssertionError(f"newsdesk serve exited with {process.returncode}: {output}")
             try:
                 if httpx.get(f"{base}/openapi.json", timeout=2).status_code == 200:
                     break

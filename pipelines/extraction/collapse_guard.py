@@ -242,16 +242,18 @@ def fuller_text(html: str, text: str | None, url: str | None, options: dict) -> 
     containers = split_body(nodes)
     if containers:
         joined = _extract(_joined(tree, containers), url, options)
-        if missing_share(paragraphs, joined) < best_missing:
-            best, best_missing = joined, missing_share(paragraphs, joined)
+        joined_missing = missing_share(paragraphs, joined)
+        if joined_missing < best_missing:
+            best, best_missing = joined, joined_missing
         if best_missing == 0:
             return best
         tree = parse_tree(html)  # trafilatura pruned the joined tree
     # The full algorithm is asked even when the joined text misses only a paragraph or two: what
     # lies outside the chunks (an intro, a closing paragraph, a table) is where it was.
     fuller = _extract(tree, url, {**options, **FALLBACK_OPTIONS})
-    if missing_share(paragraphs, fuller) < best_missing:
-        best, best_missing = fuller, missing_share(paragraphs, fuller)
+    fuller_missing = missing_share(paragraphs, fuller)
+    if fuller_missing < best_missing:
+        best, best_missing = fuller, fuller_missing
     if best_missing <= KEPT_SHARE:
         return best
     # Both missed the article: mark the element that holds most of its paragraphs as the body.

@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 
 from pipelines.extraction.cleaning.entities import unescaped
-from pipelines.extraction.cleaning.headline import match_key
+from pipelines.extraction.cleaning.headline import key_pattern, match_key
 from pipelines.extraction.cleaning.kinds import names_a_date
 from pipelines.extraction.cleaning.normalise import normalise_line
 from pipelines.extraction.metadata import PageMetadata
@@ -120,8 +120,7 @@ def without_stamp(heading: str, statements: list[str]) -> str:
 
 def _rest_in_heading(heading: str, rest_key: str) -> str:
     """The heading's own words for a part of its match key (dates need their punctuation back)."""
-    words = rest_key.split()
-    found = re.search(r"\W*".join(map(re.escape, words)), heading, re.IGNORECASE)
+    found = key_pattern(rest_key).search(heading)
     return found.group(0) if found else rest_key
 
 

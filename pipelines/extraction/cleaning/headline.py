@@ -75,7 +75,7 @@ def _glued(line: str, squashed_line: str, title_key: str) -> bool:
         return True
     if len(squashed_line) - len(squashed_title) > MAX_EXTRA_CHARS or squashed_title not in squashed_line:
         return False
-    found = _title_pattern(title_key).search(unicodedata.normalize("NFKC", line))
+    found = key_pattern(title_key).search(unicodedata.normalize("NFKC", line))
     if found is None:
         return False
     before, after = found.string[:found.start()], found.string[found.end():]
@@ -87,9 +87,10 @@ def _glued(line: str, squashed_line: str, title_key: str) -> bool:
 
 
 @functools.lru_cache(maxsize=256)
-def _title_pattern(title_key: str) -> re.Pattern:
-    """The title's words in a line, whatever stands between them (spaces, punctuation, nothing)."""
-    return re.compile(r"\W*".join(re.escape(word) for word in title_key.split()), re.IGNORECASE)
+def key_pattern(key: str) -> re.Pattern:
+    """The words of a match key in a text, whatever stands between them (spaces, punctuation,
+    nothing): where in the text the key's words are."""
+    return re.compile(r"\W*".join(re.escape(word) for word in key.split()), re.IGNORECASE)
 
 
 def _label_from_line(line: str, side: str, extra_words: int) -> str:

@@ -7,10 +7,10 @@ chrome of pages without an `<article>` (breadcrumbs, rating prompts), think-tank
 furniture (views disclaimers, "cite this" and citations), syndicated-feed notices, sign-in prompts
 and paywall offers, donation appeals, end-of-article markers and video-player lines, forms' sent
 and failed messages and consent lines, cookie notices, affiliate disclosures, pagination, and lone
-date-time lines. A rule matches a *line*, never a
-sentence inside a paragraph, and only a short line (each rule has its `max_words`): a long
-paragraph that merely contains a phrase is text. A rule may also need a web address or a price on
-the line (`needs: link | price`), and a `numbered` rule's phrases hold numbers ("page {n} of {n}"). Which kind removed a line can be asked
+date-time lines. A rule matches a *line*, never a sentence inside a paragraph, and only a short
+line (each rule has its `max_words`): a long paragraph that merely contains a phrase is text. A
+rule may also need a web address or a price on the line (`needs: link | price`), and a `numbered`
+rule's phrases hold numbers ("page {n} of {n}"). Which kind removed a line can be asked
 (`line_kind`), so each kind is tested and measured on its own.
 """
 
@@ -126,11 +126,16 @@ class PhraseFinder:
         return False
 
 
+def with_numbers(phrase: str, max_digits: int) -> str:
+    """A phrase with `{n}` in it ("page {n} of {n}") as a regular expression: `{n}` is a number."""
+    return rf"\d{{1,{max_digits}}}".join(map(re.escape, phrase.split("{n}")))
+
+
 def numbered_pattern(kind: str, phrases: list[str]) -> re.Pattern:
-    """Whole lines with numbers in them ("page {n} of {n}"): `{n}` stands for any number."""
+    """Whole lines with numbers in them ("page {n} of {n}")."""
     if any("{n}" not in phrase for phrase in phrases):
         raise PhraseFileError(f"{kind}: every phrase of a numbered rule holds {{n}} (a number)")
-    return re.compile("|".join(r"\d{1,6}".join(map(re.escape, phrase.split("{n}"))) for phrase in phrases))
+    return re.compile("|".join(with_numbers(phrase, 6) for phrase in phrases))
 
 
 def anywhere_pattern(phrases: list[str]) -> PhraseFinder | None:
@@ -415,7 +420,7 @@ def _relative_time() -> re.Pattern | None:
     phrases = phrases_of({"phrases": load("dates").get("relative_times") or {}})
     if not phrases:
         return None
-    alternatives = (r"\d{1,4}".join(map(re.escape, phrase.split("{n}"))) for phrase in sorted(phrases, key=len, reverse=True))
+    alternatives = (with_numbers(phrase, 4) for phrase in sorted(phrases, key=len, reverse=True))
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
 
 
@@ -458,11 +463,12 @@ def names_a_date(text: str) -> bool:
     if not _DIGIT.search(text):
         return False
     names, weekdays, _, _ = _date_vocabulary()
-    for token in _TOKEN_SPLIT.split(line_key(text)):
-        token = token.strip(".:")
-        if (token in names and token not in weekdays) or _DATE_SHAPED.match(token) or _CJK_DATE.match(token):
-            return True
-    return False
+    return any(_is_date_token(token.strip(".:"), names, weekdays) for token in _TOKEN_SPLIT.split(line_key(text)))
+
+
+def _is_date_token(token: str, names: frozenset[str], weekdays: frozenset[str]) -> bool:
+    """A month's name, or a date by its shape; a weekday's name alone is not a date."""
+    return (token in names and token not in weekdays) or bool(_DATE_SHAPED.match(token) or _CJK_DATE.match(token))
 
 
 def _is_date_only(line: str) -> bool:
@@ -480,10 +486,8 @@ def _is_date_only(line: str) -> bool:
     tokens = [t.strip(".:") for t in _TOKEN_SPLIT.split(key) if t.strip(".:")]
     dates = 0
     for token in tokens:
-        if token in names or token.rstrip(".") in names:
-            dates += token not in weekdays and token.rstrip(".") not in weekdays
-        elif _DATE_SHAPED.match(token) or _CJK_DATE.match(token):
+        if _is_date_token(token, names, weekdays):
             dates += 1
-        elif not (_TIME_SHAPED.match(token) or _NUMBER.match(token) or token in fillers):
-            return False
+        elif not (token in names or _TIME_SHAPED.match(token) or _NUMBER.match(token) or token in fillers):
+            return False  # (a weekday's name is a word of the stamp, not its date)
     return dates == 1

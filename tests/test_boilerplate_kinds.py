@@ -363,3 +363,72 @@ def test_a_numbered_rule_phrase_without_its_number_is_refused():
 
     with pytest.raises(PhraseFileError, match=r"page_chrome: every phrase of a numbered rule holds \{n\}"):
         _rule("page_chrome", {"match": "numbered", "max_words": 6, "phrases": {"en": ["page {n} of {n}", "next page"]}})
+
+
+# The languages of the publishers whose pages issue 17 measures outside the project (set B: 25
+# languages), beyond those of our own sources: the kinds met on every news site are there too.
+PUBLISHER_LANGUAGES = SOURCE_LANGUAGES | {"pl", "cs", "sk", "hu", "ro", "sv", "da", "nb", "fi", "uk", "el", "bg", "hr",
+                                          "sr", "lt", "lv", "et", "ca", "id", "ms", "vi", "he", "fa", "hi", "ko"}
+
+
+@pytest.mark.parametrize("kind", ["teasers", "labels", "related_blocks"])
+def test_teasers_labels_and_related_headings_have_phrases_in_every_publisher_language(kind):
+    languages = set()
+    for rule in load(kind)["rules"]:
+        languages |= set((rule.get("phrases") or {}).keys())
+    assert languages >= PUBLISHER_LANGUAGES, sorted(PUBLISHER_LANGUAGES - languages)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Czytaj także: Ministrowie spotkali się na granicy", "Čtěte také: Ministři se sešli na hranici",
+     "Citește și: Miniștrii s-au întâlnit la graniță", "Läs också: Ministrarna möttes vid gränsen",
+     "Lue myös: Ministerit tapasivat rajalla", "Читайте також: Міністри зустрілися на кордоні",
+     "Baca juga: Para menteri bertemu di perbatasan", "ये भी पढ़ें: सीमा पर मंत्रियों की बैठक",
+     "Διαβάστε επίσης: Συνάντηση υπουργών στα σύνορα", "קראו גם: פגישת השרים בגבול", "Xem thêm: Bộ trưởng gặp nhau",
+     "Reklama", "Hirdetés", "Komentarze (12)", "Annonse", "Mainos", "Реклама", "광고", "Iklan",
+     "Obserwuj nas w Google News", "Kövess minket a Facebookon", "Følg oss på Facebook", "Udostępnij",
+     "Fot. Jan Kowalski / Agencja", "Kuva: Matti Meikäläinen", "Fotó: Kovács János"],
+)
+def test_teaser_label_prompt_and_caption_lines_in_the_publishers_languages(line):
+    assert is_boilerplate_line(line) or line_kind(line) is not None
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["12 listopada 2026 r., godz. 14:30", "Opublikowano: 12 listopada 2026", "2026. november 12. 14:30",
+     "Publicat: 12 noiembrie 2026, ora 14:30", "Senin, 12 November 2026 14:30 WIB", "12. listopadu 2026 v 14:30",
+     "Oppdatert 12. november 2026 kl 14:30", "torstai 12. marraskuuta 2026 klo 14:30", "12 листопада 2026 о 14:30"],
+)
+def test_date_lines_in_the_publishers_languages(line):
+    assert is_date_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Dela med sig av sina erfarenheter vill ministern inte.", "Maj 2026 był zimny w całym kraju.",
+     "Opublikowano w 2026 roku raport o granicy.", "Minggu depan para menteri akan bertemu lagi.",
+     "Czytelnicy pytali ministra o przejścia graniczne.", "Reklama w telewizji publicznej kosztowała 12 mln zł."],
+)
+def test_sentences_in_the_publishers_languages_that_share_the_words_stay(line):
+    assert not is_boilerplate_line(line) and line_kind(line) is None
+
+
+def test_a_polish_article_comes_out_without_its_teaser_label_and_date_lines():
+    paragraphs = [
+        "Ministrowie spraw zagranicznych obu krajów spotkali się we wtorek w przygranicznym mieście po raz "
+        "pierwszy od trzech lat, poinformowali urzędnicy obu stron.",
+        "Rozmowy, które trwały ponad sześć godzin, dotyczyły ponownego otwarcia dwóch przejść granicznych "
+        "zamkniętych od czasu powodzi oraz wymiany zatrzymanych rybaków.",
+        "Dyplomaci opisali atmosferę jako rzeczową. Żadna ze stron nie wydała wspólnego oświadczenia, ale oba "
+        "ministerstwa opublikowały podsumowania zgodne w najważniejszych punktach.",
+        "Przejścia zostaną otwarte dla ruchu towarowego w przyszłym miesiącu, a ruch pasażerski ma zostać "
+        "wznowiony po wybudowaniu nowych posterunków celnych.",
+    ]
+    body = (f"<article><h1>Ministrowie spotkali się na granicy</h1><p>12 listopada 2026 r., godz. 14:30</p>"
+            f"{paragraphs_html(paragraphs[:2])}<p>Czytaj także: Rybacy wrócą do domów przed końcem roku</p>"
+            f"<p>Reklama</p>{paragraphs_html(paragraphs[2:])}<p>Obserwuj nas w Google News</p></article>")
+    page = (f"<html lang='pl'><head><title>Ministrowie spotkali się na granicy</title></head>"
+            f"<body>{body}</body></html>")
+    article = extract_page(page)
+    assert article.text == "\n\n".join(paragraphs)

@@ -212,6 +212,25 @@ def test_bylines_become_authors_and_leave_the_body():
     assert split_authors(["By Amina Yusuf", "Li Wei; Ana Ruiz"]) == ["Amina Yusuf", "Li Wei", "Ana Ruiz"]
 
 
+@pytest.mark.parametrize(("line", "names"), [
+    ("By: Jane Doe", ["Jane Doe"]),
+    ("Autor: Jan Kowalski", ["Jan Kowalski"]),
+    ("Írta: Kovács János", ["Kovács János"]),
+    ("Oleh: Siti Rahma", ["Siti Rahma"]),
+    ("Af Lars Hansen", ["Lars Hansen"]),
+    ("Tekst: Ola Nordmann", ["Ola Nordmann"]),
+    ("Автор: Олена Петренко", ["Олена Петренко"]),
+])
+def test_bylines_with_a_colon_and_in_the_publishers_languages(line, names):
+    kept, authors = extract_byline([line, "BEIJING: text."], [])
+    assert (kept, authors) == (["BEIJING: text."], names)
+
+
+@pytest.mark.parametrize("line", ["Autor książki mówił o granicy.", "Texto integral del acuerdo", "Oleh karena itu, talks resumed."])
+def test_sentences_opening_with_a_byline_word_stay(line):
+    assert extract_byline([line], [])[0] == [line]
+
+
 def test_the_authors_bio_after_the_article_goes_and_the_article_stays():
     from pipelines.extraction.cleaning.bylines import remove_author_bio
     article = ["Jane Doe met the ministers in the border town.", "The talks lasted six hours.",

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 
-# "By", and its equivalents in the languages we collect, opening a short line of names.
+# "By", and its equivalents in the languages of the publishers we collect or are measured on,
+# opening a short line of names, with or without a colon ("By: Jane Doe", "Autor: Jan Kowalski").
 _BYLINE = re.compile(
-    r"^(by|from|von|par|por|di|door|de|av|автор[:]?|بقلم|تحریر)\s+(?P<names>[^\n]{2,120})$", re.IGNORECASE
+    r"^(by|from|von|par|por|di|door|de|av|af|autor|autorka|autoři|tekst|texto|írta|oleh|автор|автори|بقلم|تحریر)"
+    r"\s*:?\s+(?P<names>[^\n]{2,120})$", re.IGNORECASE
 )
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bund\b|\bet\b|\by\b|&|\|)\s*", re.IGNORECASE)
 _NOT_A_NAME = re.compile(r"\d|https?://|@|\b(staff|correspondent|reporter|desk|agency|editor)\b", re.IGNORECASE)

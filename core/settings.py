@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("data"), description="Logs, demo files and the default database.")
     raw_pages_per_article: int = Field(default=2, ge=1, description="Fetched HTML copies kept per article.")
     raw_page_retention_days: int = Field(default=180, ge=0, description="Older raw pages are pruned; 0 keeps them forever.")
+    change_log_retention_days: int = Field(default=90, ge=0, description="Older changes leave the change feed (GET /changes) at the end of a crawl; 0 keeps them forever.")
 
     # --- logging -------------------------------------------------------------------------------
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(default="INFO", description="Level of run logs and long-running commands.")

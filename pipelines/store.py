@@ -19,6 +19,7 @@ from core.records import FetchedPage, RawPageData, run_context
 from core.settings import from_scrapy
 from pipelines.dedup.writer import ArticleWriter, DedupSettings
 from storage import articles as repo
+from storage.change_log import prune_change_log
 from storage.db import get_engine, session_factory, with_retries
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class StorePipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.raw_retention_days = settings.raw_page_retention_days
+        self.change_log_retention_days = settings.change_log_retention_days
         self.writers = settings.effective_database_writers
         self.writer = ArticleWriter(DedupSettings.from_settings(settings), crawler.stats,
                                     keep_raw_pages=settings.raw_pages_per_article)
@@ -98,3 +100,10 @@ class StorePipeline:
                 self.stats.set_value("newsdesk/raw_pages_pruned", pruned)
         except SQLAlchemyError:
             logger.warning("pruning old raw pages failed", exc_info=True)
+        try:
+            with self.sessions.begin() as session:
+                pruned = prune_change_log(session, self.change_log_retention_days)
+            if pruned:
+                self.stats.set_value("newsdesk/changes_pruned", pruned)
+        except SQLAlchemyError:
+            logger.warning("pruning the change log failed", exc_info=True)

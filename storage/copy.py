@@ -10,7 +10,8 @@ Not copied, on purpose:
 - scheduler_instances: running scheduler processes of the source's machine;
 - change_log: the target's own triggers log every article and story as it arrives (on PostgreSQL
   an entry needs the transaction id of its writer, which a copied row cannot have): readers of
-  the change feed start again from the beginning on the target;
+  the change feed start again from the beginning on the target (and change_log_pruned, how far
+  the source's log was pruned, says nothing about the target's);
 - the search index (articles_fts): the target's triggers build it as articles arrive.
 The two foreign keys that go round (stories.canonical_article_id -> articles, articles.duplicate_of
 -> articles) are filled in once both tables are there; PostgreSQL's sequences are then moved past
@@ -29,7 +30,7 @@ from storage import migrate
 from storage.models import Base
 
 BATCH = 1000
-NOT_COPIED = ("database_identity", "scheduler_instances", "change_log")
+NOT_COPIED = ("database_identity", "scheduler_instances", "change_log", "change_log_pruned")
 # Columns filled in after their table's rows are all there (they point at rows copied later or in
 # the same table).
 DEFERRED = {"stories": ("canonical_article_id",), "articles": ("duplicate_of",)}

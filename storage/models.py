@@ -375,3 +375,18 @@ class ChangeLogEntry(Base):
     story_id: Mapped[int | None] = mapped_column(Integer)
     revision: Mapped[int | None] = mapped_column(Integer)
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ChangeLogPruned(Base):
+    """How far change_log has been pruned (NEWSDESK_CHANGE_LOG_RETENTION_DAYS): one row. Every change
+    at or before (txid, serial) is gone, so a reader whose cursor lies before it would miss changes
+    and is told so (GET /changes answers 410) instead of being served a feed with a hole in it."""
+
+    __tablename__ = "change_log_pruned"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    txid: Mapped[int | None] = mapped_column(BigInteger)  # PostgreSQL: the last pruned change's; null on SQLite
+    serial: Mapped[int] = mapped_column(BigInteger, default=0)  # the last pruned change's change_log.id
+    rows_pruned: Mapped[int] = mapped_column(BigInteger, default=0)  # all prunes together
+    pruned_at: Mapped[datetime | None]  # the latest prune that removed something; null: never pruned

@@ -18,7 +18,7 @@ from core.settings import Settings, from_scrapy, setting_env_name
 # A value other than the default for every setting, written as it is on a command line.
 OVERRIDES = {
     "database_url": "sqlite:////tmp/elsewhere.db", "data_dir": "/tmp/newsdesk-data", "raw_pages_per_article": "3",
-    "raw_page_retention_days": "9", "log_level": "DEBUG", "log_json": "1", "log_retention_days": "3",
+    "raw_page_retention_days": "9", "change_log_retention_days": "14", "log_level": "DEBUG", "log_json": "1", "log_retention_days": "3",
     "sources": "/tmp/other-sources.yaml", "spider_modules": "crawlers.spiders,extra.spiders",
     "contact": "mailto:desk@example.org", "user_agent": "TestBot/1.0", "download_timeout": "11",
     "max_page_bytes": "65536", "concurrent_requests": "7", "concurrent_requests_per_domain": "2",

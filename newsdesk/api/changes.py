@@ -38,9 +38,10 @@ from sqlalchemy.engine import URL
 from starlette.concurrency import run_in_threadpool
 
 from newsdesk.api import cursors
-from newsdesk.api.errors import ERROR_RESPONSES
+from newsdesk.api.errors import ERROR_RESPONSES, ApiError, ErrorBody
 from newsdesk.api.rows import record
 from newsdesk.api.schemas import ChangePage
+from storage.change_log import pruned_through
 
 log = logging.getLogger("newsdesk.api.changes")
 router = APIRouter(tags=["changes"])
@@ -52,6 +53,10 @@ POLL_POSTGRES = 1.0   # a safety net under LISTEN (a notification lost with a dr
 POLL_SQLITE = 0.25
 COLUMNS = ["txid", "id", "kind", "article_id", "story_id", "revision", "changed_at"]
 _HORIZON = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+
+
+CURSOR_EXPIRED = {410: {"model": ErrorBody, "description": "The cursor is older than the change log keeps "
+                                                             "(NEWSDESK_CHANGE_LOG_RETENTION_DAYS): start again."}}
 
 
 @dataclass
@@ -67,6 +72,8 @@ def encode(txid: int, serial: int) -> str:
 
 def read(connection: Connection, after: str | None, limit: int) -> Feed:
     position = cursors.decode(after, "changes", {"x": int, "s": int}) if after else {"x": -1, "s": 0}
+    if after:
+        refuse_if_pruned(connection, position["x"], position["s"])
     params = {"x": position["x"], "s": position["s"], "limit": limit}
     select = f"SELECT {', '.join(COLUMNS)} FROM change_log"
     if connection.dialect.name == "postgresql":
@@ -87,6 +94,18 @@ def read(connection: Connection, after: str | None, limit: int) -> Feed:
             params).scalar())
     following = changes[-1]["cursor"] if changes else encode(position["x"], position["s"])
     return Feed(changes, following, held_back)
+
+
+def refuse_if_pruned(connection: Connection, txid: int, serial: int) -> None:
+    """A cursor from before the log's pruned end (storage/change_log.py) would read on past a hole:
+    410, and what to do, instead of a feed that silently lacks changes."""
+    pruned = pruned_through(connection)
+    if pruned is not None and pruned.missed_by(txid, serial, connection.dialect.name):
+        raise ApiError(410, "cursor_expired",
+                       f"this cursor is older than the change log keeps: changes after it were pruned "
+                       f"(the log keeps NEWSDESK_CHANGE_LOG_RETENTION_DAYS; last pruned {pruned.at:%Y-%m-%d %H:%M} UTC); "
+                       "read what you keep again with GET /articles and GET /stories, then follow the feed "
+                       "from its start (no `after`)")
 
 
 class ChangeSignal:
@@ -149,7 +168,7 @@ def _read(engine: Engine, after: str | None, limit: int) -> Feed:
         return read(connection, after, limit)
 
 
-@router.get("/changes", response_model=ChangePage, responses=ERROR_RESPONSES,
+@router.get("/changes", response_model=ChangePage, responses={**ERROR_RESPONSES, **CURSOR_EXPIRED},
             summary="The change feed: every change since a cursor, exactly once")
 async def changes(
     request: Request,

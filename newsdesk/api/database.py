@@ -22,10 +22,10 @@ from core.settings import Settings
 from storage.db import make_engine, normalise_url
 
 # Everything the API reads. The views are the contract; the rest are tables the views do not
-# cover (URLs, revisions, the change log, the search index), hence the `--tables` grant.
+# cover (URLs, revisions, the change log and how far it was pruned, the search index), hence the `--tables` grant.
 READ_RELATIONS = ("v_articles", "v_stories", "v_crawl_runs", "v_article_countries", "v_article_organisations",
-                  "sources", "articles", "article_urls", "article_revisions", "change_log", "articles_fts",
-                  "alembic_version")
+                  "sources", "articles", "article_urls", "article_revisions", "change_log", "change_log_pruned",
+                  "articles_fts", "alembic_version")
 WRITE_PRIVILEGES = ("INSERT", "UPDATE", "DELETE", "TRUNCATE")
 GRANT_HINT = "newsdesk db grant-reader NAME --tables"
 

@@ -432,3 +432,32 @@ def test_a_polish_article_comes_out_without_its_teaser_label_and_date_lines():
             f"<body>{body}</body></html>")
     article = extract_page(page)
     assert article.text == "\n\n".join(paragraphs)
+
+
+@pytest.mark.parametrize("line", ["05/10/2026 - Publicado por: Ana Souza - Categoria: Mundo - Tags: fronteira, pesca",
+                                  "By Jane Doe | Filed under: World | Tags: border, fishermen",
+                                  "Posted by admin · Category: News · 3 comments",
+                                  "Par Jean Dupont - Catégorie : Monde"])
+def test_a_posts_meta_line_of_labelled_fields_goes(line):
+    assert line_kind(line) == "cms_chrome"
+
+
+@pytest.mark.parametrize("line", ["The talks - by all accounts - went well, officials said.",
+                                  "Category: the ministers' own words, not the summaries.",
+                                  "Filed under protest - the ministry said - the summary ran to 12 pages and more.",
+                                  "Tags on the crates - 41 of them - named the fishermen's home ports."])
+def test_a_sentence_with_a_label_or_dashes_is_no_meta_line(line):
+    assert line_kind(line) is None
+
+
+def test_a_fields_rule_with_fewer_than_two_fields_is_refused():
+    from pipelines.extraction.cleaning.kinds import _rule
+    from pipelines.extraction.cleaning.phrases import PhraseFileError
+
+    with pytest.raises(PhraseFileError, match="cms_chrome: a fields rule needs min_fields of 2"):
+        _rule("cms_chrome", {"match": "fields", "max_words": 40, "min_fields": 1, "phrases": {"en": ["tags:"]}})
+
+
+@pytest.mark.parametrize("line", ["Categories", "Categorias", "Kategorien"])
+def test_a_bare_categories_label_goes(line):
+    assert is_boilerplate_line(line)

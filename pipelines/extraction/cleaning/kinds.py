@@ -10,7 +10,8 @@ and failed messages and consent lines, cookie notices, affiliate disclosures, pa
 date-time lines. A rule matches a *line*, never a sentence inside a paragraph, and only a short
 line (each rule has its `max_words`): a long paragraph that merely contains a phrase is text. A
 rule may also need a web address or a price on the line (`needs: link | price`), and a `numbered`
-rule's phrases hold numbers ("page {n} of {n}"). Which kind removed a line can be asked
+rule's phrases hold numbers ("page {n} of {n}"); a `fields` rule counts the labels that open a
+line's parts ("05/10/2018 - Posted by: X - Category: Y - Tags: z", a post's meta line). Which kind removed a line can be asked
 (`line_kind`), so each kind is tested and measured on its own.
 """
 
@@ -149,7 +150,7 @@ def contains(finder: PhraseFinder, key: str) -> bool:
 @dataclass(frozen=True)
 class Rule:
     kind: str
-    match: str                   # opening | whole | anywhere | heading | breadcrumb | date | numbered
+    match: str                   # opening | whole | anywhere | heading | breadcrumb | date | numbered | fields
     max_words: int
     pattern: re.Pattern | None = None
     whole: frozenset[str] = frozenset()
@@ -158,6 +159,7 @@ class Rule:
     block_lines: int = 0
     block_max_words: int = 0
     needs: str | None = None     # what the line must also hold: "link" (a citation) or "price" (an offer)
+    min_fields: int = 0          # fields rules: how many of the line's parts must open with a label
 
     def fits(self, key: str, words: int) -> bool:
         """The line is short enough for the rule, and holds what the rule needs besides its phrase."""
@@ -180,6 +182,8 @@ class Rule:
             return is_date_line(line)
         if self.match == "numbered":
             return bool(self.pattern.fullmatch(key.rstrip(_TRAILING)))
+        if self.match == "fields":
+            return _labelled_fields(key, self.pattern) >= self.min_fields
         raise PhraseFileError(f"{self.kind}: unknown match {self.match!r}")
 
     def in_block(self, line: str) -> bool:
@@ -202,6 +206,20 @@ _NEEDED = {
     # A price: an amount with a currency sign or code before or after it ("0,99 €", "$1", "CHF 5").
     "price": re.compile(r"[$€£¥₹₽₺]\s?\d|\d(?:[.,]\d+)?\s?(?:[$€£¥₹₽₺]|eur\b|euro|chf\b|usd\b|gbp\b)|\b(?:eur|chf|usd|gbp)\s?\d"),
 }
+
+
+# The parts of a line of fields: " - ", " | ", " · ", " • " with spaces around them (a hyphen
+# inside a word or a date is not one).
+_FIELD_SEPARATOR = re.compile(r"\s[-–—|·•]\s")
+
+
+def _labelled_fields(key: str, label: re.Pattern) -> int:
+    """How many different labels open the parts of a line of fields ("05/10/2018 - Posted by: X -
+    Category: Y - Tags: z"): a post's meta line, which no sentence is."""
+    parts = _FIELD_SEPARATOR.split(key)
+    if len(parts) < 2:
+        return 0
+    return len({found.group(0) for part in parts if (found := label.match(part.strip().lstrip(_LEADING)))})
 
 
 def _is_breadcrumb(key: str, home: re.Pattern) -> bool:
@@ -242,6 +260,11 @@ def _rule(kind: str, raw: dict) -> Rule:
         return Rule(kind, match, max_words, pattern=opening_pattern(phrases), needs=_needs(kind, raw))
     if match == "numbered":
         return Rule(kind, match, max_words, pattern=numbered_pattern(kind, phrases))
+    if match == "fields":
+        min_fields = int(raw.get("min_fields", 0))
+        if min_fields < 2:
+            raise PhraseFileError(f"{kind}: a fields rule needs min_fields of 2 or more (one label is a sentence's opening)")
+        return Rule(kind, match, max_words, pattern=opening_pattern(phrases), min_fields=min_fields)
     if match == "anywhere":
         return Rule(kind, match, max_words, anywhere=anywhere_pattern(phrases), needs=_needs(kind, raw))
     raise PhraseFileError(f"{kind}: unknown match {match!r}")
@@ -271,7 +294,7 @@ class _Index:
     opening_rules: dict[str, tuple[int, ...]]
     anywhere: PhraseFinder | None
     anywhere_rules: dict[str, tuple[int, ...]]
-    one_by_one: tuple[int, ...]  # breadcrumb, date and numbered rules
+    one_by_one: tuple[int, ...]  # breadcrumb, date, numbered and fields rules
 
 
 def _raw_phrases(kind: str, number: int, key: str) -> list[str]:
@@ -293,7 +316,7 @@ def _index() -> _Index:
         for number, rule in enumerate(rules_of(kind)):
             index = len(rules)
             rules.append(rule)
-            if rule.match in ("breadcrumb", "date", "numbered"):
+            if rule.match in ("breadcrumb", "date", "numbered", "fields"):
                 one_by_one.append(index)
                 continue
             if rule.match in ("whole", "heading"):

@@ -3,7 +3,8 @@
 Each file says what the kind is (`about`) and how its phrases are matched (`rules`: `opening` the
 line opens with a phrase, `whole` the line is only the phrase, `anywhere` a short line contains it,
 `heading` the line heads a block whose items go too, `breadcrumb` a home word and path separators,
-`date` a line of nothing but a date and time). Phrases are grouped by language code; every list
+`date` a line of nothing but a date and time, `numbered` a whole line with numbers in it, `fields` a line
+of parts of which `min_fields` open with a label). Phrases are grouped by language code; every list
 applies to every page, since outlets mix languages in their templates. Adding a language or a
 phrase is a change to data, reviewed as such; tests/test_boilerplate_kinds.py loads every file.
 """

@@ -461,3 +461,13 @@ def test_a_fields_rule_with_fewer_than_two_fields_is_refused():
 @pytest.mark.parametrize("line", ["Categories", "Categorias", "Kategorien"])
 def test_a_bare_categories_label_goes(line):
     assert is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize("line", ["Our Standards: The Border Courier Trust Principles.", "Our Standards:The Wire's Principles.",
+                                  "Learn more about our editorial standards"])
+def test_a_wire_or_publishers_standards_line_goes(line):
+    assert line_kind(line) == "syndication"
+
+
+def test_a_sentence_about_standards_stays():
+    assert line_kind("Our standards are high, the minister told the delegations on Tuesday.") is None

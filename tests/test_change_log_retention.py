@@ -119,7 +119,6 @@ def test_the_crawl_prunes_the_change_log_when_it_closes(engine, days):
     write(engine, source_id, range(4), age=OLD)
     crawler = get_crawler(settings_dict={setting_env_name("database_url"): engine.url.render_as_string(hide_password=False),
                                          "NEWSDESK_CHANGE_LOG_RETENTION_DAYS": str(days)})
-    crawler.stats.open_spider(None)
     pipeline = StorePipeline(crawler)
     deadline = time.monotonic() + 30
     while True:

@@ -471,3 +471,15 @@ def test_a_wire_or_publishers_standards_line_goes(line):
 
 def test_a_sentence_about_standards_stays():
     assert line_kind("Our standards are high, the minister told the delegations on Tuesday.") is None
+
+
+@pytest.mark.parametrize("line", ["Advertisement: New Book on the Border Talks!", "Anzeige: Jetzt testen", "PIN FOR LATER",
+                                  "Book a demo", "Contact Us", "Sponsored: The river cruise of the year"])
+def test_ad_labels_opening_a_line_and_call_to_action_lines_go(line):
+    assert is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize("line", ["Advertisements for the crossings ran in both countries' papers.",
+                                  "Contact us, the ministry said, was all the fishermen were told."])
+def test_sentences_opening_with_those_words_stay(line):
+    assert not is_boilerplate_line(line)

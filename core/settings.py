@@ -150,6 +150,8 @@ class Settings(BaseSettings):
     def _check_rate_limit(cls, value: str) -> str:
         if value.strip().lower() in ("off", "0", ""):
             return "off"
+        if value == cls.model_fields["api_rate_limit"].default:
+            return value  # known good: every process builds its settings, only the API needs `limits`
         from limits import parse_many
 
         try:
@@ -184,6 +186,8 @@ class Settings(BaseSettings):
     @field_validator("nightly_cron")
     @classmethod
     def _check_cron(cls, value: str) -> str:
+        if value == cls.model_fields["nightly_cron"].default:
+            return value  # known good: only the scheduler needs APScheduler's parser
         from apscheduler.triggers.cron import CronTrigger
 
         try:

@@ -1,18 +1,21 @@
-"""Schema migrations: upgrade, report, refuse to run on an out-of-date schema, detect drift."""
+"""Schema migrations: upgrade, downgrade, detect drift (Alembic). Which revision the code needs and
+the database has, and refusing a mismatch, are storage/schema_version.py's (no Alembic import on
+every command's path); they are named here too, for the callers that migrate anyway."""
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from core.errors import SchemaOutOfDate
+from storage.schema_version import current_revision, ensure_current, head_revision
+
+__all__ = ["alembic_config", "current_revision", "downgrade", "ensure_current", "head_revision", "include_object",
+           "schema_drift", "upgrade"]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -38,19 +41,6 @@ def alembic_config(database_url: str | None = None) -> Config:
     return config
 
 
-@functools.cache
-def head_revision() -> str:
-    # Cached: reading the scripts directory imports every revision (25-30 ms), and a crawl process
-    # checks the schema once per source it opens; the revisions on disk are the code's own.
-    script = ScriptDirectory.from_config(alembic_config())
-    return script.get_current_head()
-
-
-def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
-
-
 def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         config = alembic_config()
@@ -63,19 +53,6 @@ def downgrade(engine: Engine, revision: str) -> None:
         config = alembic_config()
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
-
-
-def ensure_current(engine: Engine) -> None:
-    """Refuse to work against a schema that is not at the head revision."""
-    current, head = current_revision(engine), head_revision()
-    if current != head:
-        from core.masking import mask_secrets
-
-        state = f"at revision {current}" if current else "not initialised"
-        raise SchemaOutOfDate(
-            f"the database {mask_secrets(engine.url.render_as_string(hide_password=False))} is {state}, "
-            f"this code needs {head}: run `newsdesk db upgrade`"
-        )
 
 
 def schema_drift(engine: Engine) -> list:

@@ -86,3 +86,58 @@ def test_jobs_stored_before_the_scheduler_moved_still_load_after_upgrade(db_url,
     [job] = jobs.get_all_jobs()
     assert (job.id, job.func, job.args) == ("run-now:wire:1", scheduler.run_job, (["wire"], "manual"))
     engine.dispose()
+
+
+def test_the_head_read_without_alembic_is_alembics_head():
+    """storage/schema_version.py reads the head from the scripts' text; Alembic must agree."""
+    from alembic.script import ScriptDirectory
+
+    from storage import schema_version
+
+    assert schema_version.head_revision() == ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
+
+
+def test_the_current_revision_read_without_alembic_is_alembics(engine):
+    from alembic.runtime.migration import MigrationContext
+
+    from storage import schema_version
+
+    def alembics() -> str | None:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    assert schema_version.current_revision(engine) == alembics() == schema_version.head_revision()
+    migrate.downgrade(engine, "20261207_06")
+    assert schema_version.current_revision(engine) == alembics() == "20261207_06"
+    migrate.downgrade(engine, "base")
+    assert schema_version.current_revision(engine) == alembics() is None
+
+
+def test_two_heads_are_refused_with_what_to_do(tmp_path, monkeypatch):
+    from storage import schema_version
+
+    for name, revision, down in [("a.py", "r1", None), ("b.py", "r2", "r1"), ("c.py", "r3", "r1")]:
+        (tmp_path / name).write_text(f'revision: str = "{revision}"\ndown_revision: str | None = {down!r}\n')
+    monkeypatch.setattr(schema_version, "VERSIONS_DIR", tmp_path)
+    schema_version.head_revision.cache_clear()
+    try:
+        with pytest.raises(RuntimeError, match="2 heads .*r2, r3.*merge them"):
+            schema_version.head_revision()
+        (tmp_path / "d.py").write_text('revision = "r4"\ndown_revision = ("r2", "r3")\n')  # a merge revision
+        schema_version.head_revision.cache_clear()
+        assert schema_version.head_revision() == "r4"
+    finally:
+        schema_version.head_revision.cache_clear()
+
+
+def test_a_crawl_process_checks_the_schema_without_importing_alembic():
+    """Alembic is 0.1 s of imports on a slow machine, on the path from `newsdesk crawl` to its first
+    request: the crawl process and the command's schema check leave it alone."""
+    import subprocess
+    import sys
+
+    code = ("import sys, crawlers.runs.recorder, newsdesk.cli.crawl, storage.schema_version;"
+            "from core.settings import Settings; Settings();"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'limits', 'apscheduler')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

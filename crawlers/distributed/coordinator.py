@@ -115,12 +115,12 @@ def seed(keys: list[str], *, trigger: str, sources_path: Path | None = None) -> 
     from datetime import timedelta
 
     from crawlers.sources import load_sources, sources_file
-    from storage import migrate, runs, sources
+    from storage import runs, schema_version, sources
     from storage.db import get_engine, session_factory
     from storage.identity import database_id
 
     settings = get_settings()
-    migrate.ensure_current(get_engine())
+    schema_version.ensure_current(get_engine())
     server = redis_server()
     specs = {s.key: s for s in load_sources(sources_file(sources_path))}
     scrapy = scrapy_settings(sources_path, "coordinator")

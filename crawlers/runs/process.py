@@ -169,7 +169,7 @@ def preload(settings) -> None:
 
     from scrapy.utils.conf import build_component_list
 
-    modules = {"storage.migrate", "scrapy.core.engine", "scrapy.core.scraper", "scrapy.core.downloader"}
+    modules = {"storage.schema_version", "scrapy.core.engine", "scrapy.core.scraper", "scrapy.core.downloader"}
     components = [path for name in _COMPONENT_SETTINGS for path in build_component_list(settings.getwithbase(name))]
     # Download handlers are keyed by scheme; the crawl uses http and https (others load lazily).
     handlers = {**settings.getdict("DOWNLOAD_HANDLERS_BASE"), **settings.getdict("DOWNLOAD_HANDLERS")}

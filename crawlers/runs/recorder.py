@@ -22,7 +22,7 @@ from core.records import run_context
 from core.settings import from_scrapy
 from crawlers.runs.counters import failed_by_kind, summary
 from crawlers.runs.logs import RunLogHandler
-from storage import migrate, runs, sources
+from storage import runs, schema_version, sources
 from storage.db import get_engine, session_factory, with_retries
 
 logger = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ class RunRecorder:
         settings = from_scrapy(self.settings)
         engine = get_engine(settings.resolved_database_url)
         try:
-            migrate.ensure_current(engine)
+            schema_version.ensure_current(engine)
         except SchemaOutOfDate as exc:
             logger.critical("%s", exc)
             self.crawler.stats.set_value("newsdesk/refused", str(exc))

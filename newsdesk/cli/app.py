@@ -71,11 +71,11 @@ def print_table(table: Table, console: Console | None = None) -> None:
 def reading_engine():
     """The database of a read command: opened read-only (never created) and at the schema this
     code reads; otherwise one line saying to run `newsdesk db upgrade`, exit status 2."""
-    from storage import migrate
+    from storage import schema_version
     from storage.db import reading_engine as engine_for_reading
 
     engine = engine_for_reading()
-    migrate.ensure_current(engine)
+    schema_version.ensure_current(engine)
     return engine
 
 

@@ -170,8 +170,8 @@ def crawl(
 
 def check_before_crawling(keys: list[str]) -> None:
     """The schema at the code's revision and no source being crawled already, or one line and no crawl."""
-    from storage import migrate
+    from storage import schema_version
     from storage.db import get_engine
 
-    migrate.ensure_current(get_engine())
+    schema_version.ensure_current(get_engine())
     refuse_locked_sources(keys)

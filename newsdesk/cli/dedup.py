@@ -23,7 +23,7 @@ from core.settings import get_settings
 from newsdesk.cli.app import app, err_console
 from pipelines.dedup.signatures import band_keys
 from pipelines.dedup.writer import ArticleWriter, DedupSettings
-from storage import dedup_index, migrate, stories
+from storage import dedup_index, schema_version, stories
 from storage.db import get_engine, reading_engine, session_factory
 from storage.models import Article, CrawlRun, DedupSignature, Story
 
@@ -127,7 +127,7 @@ def dedup(rebuild_all: bool = typer.Option(False, "--rebuild", help="Recompute s
     settings = get_settings()
     # Without --rebuild this only reads: it must not create a database that is not there.
     engine = get_engine() if rebuild_all else reading_engine()
-    migrate.ensure_current(engine)
+    schema_version.ensure_current(engine)
     sessions = session_factory(engine)
     writer = ArticleWriter(DedupSettings.from_settings(settings))
     with sessions() as session:

@@ -27,7 +27,7 @@ from core.outcomes import Rejected
 from core.settings import get_settings
 from newsdesk.cli.app import app, err_console, parse_since
 from pipelines.dedup.writer import ArticleWriter, DedupSettings
-from storage import migrate, tags
+from storage import schema_version, tags
 from storage.articles import read_raw_page
 from storage.db import get_engine, session_factory
 from storage.models import Article, RawPage, Source
@@ -161,7 +161,7 @@ def reprocess_command(
     Example: `newsdesk reprocess --source dawn_world --since 30d`, `newsdesk reprocess --tags-only`
     """
     settings = get_settings()
-    migrate.ensure_current(get_engine())
+    schema_version.ensure_current(get_engine())
     sessions = session_factory()
     if tags_only:
         total = count_articles(sessions, source, parse_since(since))

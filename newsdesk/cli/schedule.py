@@ -9,7 +9,7 @@ from core.logs import configure
 from core.settings import get_settings
 from crawlers.sources import select_sources
 from newsdesk.cli.app import JsonOption, app, err_console, print_json, print_table, reading_engine
-from storage import migrate
+from storage import schema_version
 from storage.db import get_engine
 
 schedule_app = typer.Typer(
@@ -83,7 +83,7 @@ def run_now(key: str = typer.Argument(..., help="Source key.")) -> None:
     """
     import scheduler
 
-    migrate.ensure_current(get_engine())
+    schema_version.ensure_current(get_engine())
     select_sources([key], all_sources=False)
     job_id = scheduler.queue_run_now(key)
     live = scheduler.live_instances()

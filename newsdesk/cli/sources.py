@@ -9,7 +9,7 @@ from rich.table import Table
 
 from crawlers.sources import load_sources, sources_file, validation_errors
 from newsdesk.cli.app import JsonOption, app, err_console, print_json, print_table
-from storage import migrate
+from storage import schema_version
 from storage import sources as sources_repo
 from storage.db import get_engine, session_factory
 
@@ -66,7 +66,7 @@ def sync(sources: Path = SourcesOption) -> None:
     Example: `newsdesk sources sync`
     """
     specs = load_sources(sources_file(sources))
-    migrate.ensure_current(get_engine())
+    schema_version.ensure_current(get_engine())
     with session_factory().begin() as session:
         ids = sources_repo.sync_sources(session, specs, disable_missing=True)
     typer.echo(f"{len(ids)} sources in the database, {len(specs)} from {sources_file(sources)}")

@@ -27,11 +27,11 @@ def worker(
     from scrapy.crawler import CrawlerProcess
 
     from crawlers.distributed.coordinator import redis_server, scrapy_settings
-    from storage import migrate
+    from storage import schema_version
     from storage.db import get_engine
 
     settings = get_settings()
-    migrate.ensure_current(get_engine())
+    schema_version.ensure_current(get_engine())
     redis_server()  # one clear line now if Redis is not there
     scrapy = scrapy_settings(sources, "worker")
     if concurrency:

@@ -483,3 +483,36 @@ def test_ad_labels_opening_a_line_and_call_to_action_lines_go(line):
                                   "Contact us, the ministry said, was all the fishermen were told."])
 def test_sentences_opening_with_those_words_stay(line):
     assert not is_boilerplate_line(line)
+
+
+# Sign-in and paywall prompts, donation appeals and cookie notices: in most of the publishers' languages.
+NEWS_SITE_LANGUAGES = {"pl", "cs", "sk", "hu", "ro", "sv", "da", "nb", "fi", "uk", "el", "id", "he", "hi"}
+
+
+@pytest.mark.parametrize("kind", ["sign_in", "appeals", "cookies"])
+def test_sign_in_appeal_and_cookie_kinds_speak_the_news_sites_languages(kind):
+    languages = set()
+    for rule in load(kind)["rules"]:
+        languages |= set((rule.get("phrases") or {}).keys())
+    assert languages >= NEWS_SITE_LANGUAGES, sorted(NEWS_SITE_LANGUAGES - languages)
+
+
+@pytest.mark.parametrize(("line", "kind"), [
+    ("Zaloguj się, aby czytać dalej", "sign_in"), ("Är du redan prenumerant? Logga in", "sign_in"),
+    ("Kirjaudu sisään lukeaksesi koko jutun", "sign_in"), ("Pentru a continua lectura, abonează-te.", "sign_in"),
+    ("Wesprzyj nas już dziś!", "appeals"), ("Podpořte nezávislou žurnalistiku darem", "appeals"),
+    ("Ta strona używa plików cookie w celu świadczenia usług.", "cookies"),
+    ("Vi bruker informasjonskapsler for å gi deg en bedre opplevelse.", "cookies"),
+    ("Ez a weboldal sütiket használ a jobb felhasználói élményért.", "cookies"),
+])
+def test_sign_in_appeal_and_cookie_lines_in_the_publishers_languages(line, kind):
+    assert line_kind(line) == kind
+
+
+@pytest.mark.parametrize("line", [
+    "Ministrowie zalogowali się do systemu granicznego w poniedziałek.",
+    "Rząd przyjął ustawę o plikach cookie po długiej debacie w Sejmie, podała agencja.",
+    "Prezydent poparł nas w negocjacjach, powiedział minister spraw zagranicznych.",
+])
+def test_sentences_about_those_subjects_stay(line):
+    assert line_kind(line) is None

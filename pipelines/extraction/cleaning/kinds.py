@@ -11,8 +11,8 @@ date-time lines. A rule matches a *line*, never a sentence inside a paragraph, a
 line (each rule has its `max_words`): a long paragraph that merely contains a phrase is text. A
 rule may also need a web address or a price on the line (`needs: link | price`), and a `numbered`
 rule's phrases hold numbers ("page {n} of {n}"); a `fields` rule counts the labels that open a
-line's parts ("05/10/2018 - Posted by: X - Category: Y - Tags: z", a post's meta line). Which kind removed a line can be asked
-(`line_kind`), so each kind is tested and measured on its own.
+line's parts ("05/10/2018 - Posted by: X - Category: Y - Tags: z", a post's meta line). Which
+kind removed a line can be asked (`line_kind`), so each kind is tested and measured on its own.
 """
 
 from __future__ import annotations

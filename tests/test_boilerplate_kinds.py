@@ -516,3 +516,9 @@ def test_sign_in_appeal_and_cookie_lines_in_the_publishers_languages(line, kind)
 ])
 def test_sentences_about_those_subjects_stay(line):
     assert line_kind(line) is None
+
+
+@pytest.mark.parametrize("line", ["Koniec artykułu", "Přehrát video", "Teljes képernyő", "Toista video",
+                                  "Twoja przeglądarka nie obsługuje odtwarzania wideo.", "Selaimesi ei tue videota"])
+def test_end_markers_and_video_player_lines_in_the_publishers_languages(line):
+    assert line_kind(line) == "end_markers"

@@ -522,3 +522,9 @@ def test_sentences_about_those_subjects_stay(line):
                                   "Twoja przeglądarka nie obsługuje odtwarzania wideo.", "Selaimesi ei tue videota"])
 def test_end_markers_and_video_player_lines_in_the_publishers_languages(line):
     assert line_kind(line) == "end_markers"
+
+
+@pytest.mark.parametrize("line", ["Related post: Fishermen freed after the border talks", "Related Article: Crossings reopen",
+                                  "Related story: The river survey begins"])
+def test_a_related_post_line_goes(line):
+    assert is_boilerplate_line(line)

@@ -93,17 +93,15 @@ class StorePipeline:
         return item
 
     def close_spider(self):
+        self._prune("old raw pages", repo.prune_raw_pages, self.raw_retention_days, "newsdesk/raw_pages_pruned")
+        self._prune("the change log", prune_change_log, self.change_log_retention_days, "newsdesk/changes_pruned")
+
+    def _prune(self, what: str, prune, days: int, stat: str) -> None:
+        """One retention pass in its own transaction, counted; a failure is logged, never the crawl's."""
         try:
             with self.sessions.begin() as session:
-                pruned = repo.prune_raw_pages(session, self.raw_retention_days)
+                pruned = prune(session, days)
             if pruned:
-                self.stats.set_value("newsdesk/raw_pages_pruned", pruned)
+                self.stats.set_value(stat, pruned)
         except SQLAlchemyError:
-            logger.warning("pruning old raw pages failed", exc_info=True)
-        try:
-            with self.sessions.begin() as session:
-                pruned = prune_change_log(session, self.change_log_retention_days)
-            if pruned:
-                self.stats.set_value("newsdesk/changes_pruned", pruned)
-        except SQLAlchemyError:
-            logger.warning("pruning the change log failed", exc_info=True)
+            logger.warning("pruning %s failed", what, exc_info=True)

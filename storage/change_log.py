@@ -23,8 +23,10 @@ from sqlalchemy.orm import Session
 from core.dates import utcnow
 from storage.models import ChangeLogEntry, ChangeLogPruned
 
-# The oldest transaction still running anywhere in the cluster: rows below it are final.
-HORIZON = literal_column("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+# The oldest transaction still running anywhere in the cluster: rows below it are final. The feed
+# (newsdesk/api/changes.py) reads only below it; pruning deletes only below it.
+HORIZON_SQL = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+HORIZON = literal_column(HORIZON_SQL)
 
 
 @dataclass(frozen=True)
@@ -58,27 +60,31 @@ def prune_change_log(session: Session, older_than_days: int, now: datetime | Non
         return 0
     cutoff = (now or utcnow()) - timedelta(days=older_than_days)
     postgres = session.get_bind().dialect.name == "postgresql"
+
+    def position(txid, serial):
+        """A place in the feed's order: (txid, id) on PostgreSQL, id on SQLite."""
+        return tuple_(txid, serial) if postgres else serial
+
+    entry = position(ChangeLogEntry.txid, ChangeLogEntry.id)
     order = (ChangeLogEntry.txid, ChangeLogEntry.id) if postgres else (ChangeLogEntry.id,)
     # The first change to keep: the first one young enough (or, on PostgreSQL, not yet final).
     keep_from = ChangeLogEntry.changed_at >= cutoff
     if postgres:
         keep_from = or_(keep_from, ChangeLogEntry.txid >= HORIZON)
-    first_kept = session.execute(select(*order).where(keep_from).order_by(*order).limit(1)).first()
+    first_kept = session.execute(select(ChangeLogEntry.txid, ChangeLogEntry.id).where(keep_from)
+                                 .order_by(*order).limit(1)).first()
     # The last change to delete: the one just before it (or the last of all).
     last = select(ChangeLogEntry.txid, ChangeLogEntry.id)
     if first_kept is not None:
-        last = last.where(tuple_(*order) < tuple_(*first_kept) if postgres else ChangeLogEntry.id < first_kept.id)
+        last = last.where(entry < position(first_kept.txid, first_kept.id))
     last_pruned = session.execute(last.order_by(*(column.desc() for column in order)).limit(1)).first()
     if last_pruned is None:
         return 0
     txid, serial = last_pruned.txid, last_pruned.id
-    through = (tuple_(ChangeLogEntry.txid, ChangeLogEntry.id) <= tuple_(txid, serial) if postgres
-               else ChangeLogEntry.id <= serial)
-    deleted = session.execute(delete(ChangeLogEntry).where(through)).rowcount or 0
+    deleted = session.execute(delete(ChangeLogEntry).where(entry <= position(txid, serial))).rowcount or 0
     # Two crawls closing at once may both prune: the mark only ever moves forward.
-    moved_on = (or_(ChangeLogPruned.pruned_at.is_(None), tuple_(ChangeLogPruned.txid, ChangeLogPruned.serial)
-                    < tuple_(txid, serial)) if postgres
-                else or_(ChangeLogPruned.pruned_at.is_(None), ChangeLogPruned.serial < serial))
+    moved_on = or_(ChangeLogPruned.pruned_at.is_(None),
+                   position(ChangeLogPruned.txid, ChangeLogPruned.serial) < position(txid, serial))
     session.execute(update(ChangeLogPruned).where(ChangeLogPruned.id == 1, moved_on)
                     .values(txid=txid, serial=serial, pruned_at=now or utcnow()))
     session.execute(update(ChangeLogPruned).where(ChangeLogPruned.id == 1)

@@ -22,14 +22,13 @@ from sqlalchemy.exc import DBAPIError
 from core.errors import SchemaOutOfDate
 
 VERSIONS_DIR = Path(__file__).resolve().parent.parent / "migrations" / "versions"
-_REVISION = re.compile(r"^revision(?:\s*:[^=\n]*)?\s*=\s*(.+)$", re.MULTILINE)
-_DOWN_REVISION = re.compile(r"^down_revision(?:\s*:[^=\n]*)?\s*=\s*(.+)$", re.MULTILINE)
 
 
-def _value(pattern: re.Pattern, script: str, path: Path):
-    found = pattern.search(script)
+def _value(name: str, script: str, path: Path):
+    """The literal a revision script assigns to `name` (`revision: str = "..."`, a tuple for a merge)."""
+    found = re.search(rf"^{name}(?:\s*:[^=\n]*)?\s*=\s*(.+)$", script, re.MULTILINE)
     if found is None:
-        raise RuntimeError(f"{path.name}: no {pattern.pattern.split('(')[0].lstrip('^')} line")
+        raise RuntimeError(f"{path.name}: no {name} line")
     return ast.literal_eval(found.group(1).strip())
 
 
@@ -40,8 +39,8 @@ def head_revision() -> str:
     built_on: set[str] = set()
     for path in VERSIONS_DIR.glob("*.py"):
         script = path.read_text(encoding="utf-8")
-        revisions.add(_value(_REVISION, script, path))
-        down = _value(_DOWN_REVISION, script, path)
+        revisions.add(_value("revision", script, path))
+        down = _value("down_revision", script, path)
         built_on.update(down if isinstance(down, (tuple, list)) else [down] if down else [])
     heads = revisions - built_on
     if len(heads) != 1:

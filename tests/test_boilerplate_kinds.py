@@ -32,14 +32,16 @@ def test_every_phrase_file_loads_and_says_what_its_kind_is():
         rules_of(name)  # compiles, or raises PhraseFileError naming the file
 
 
+def languages_of(kind: str, lists: tuple[str, ...] = ("phrases",)) -> set[str]:
+    """The language codes of a kind's phrase lists (`lists`: which lists of each rule count)."""
+    return {language for rule in load(kind)["rules"] for key in lists for language in (rule.get(key) or {})}
+
+
 @pytest.mark.parametrize("kind", ["teasers", "prompts", "labels", "related_blocks", "cms_chrome", "page_chrome",
                                   "commentary", "sign_in", "appeals", "end_markers", "syndication",
                                   "form_messages"])
 def test_the_main_kinds_have_phrases_in_every_source_language(kind):
-    languages = set()
-    for rule in load(kind)["rules"]:
-        for key in ("phrases", "openings", "anywhere"):
-            languages |= set((rule.get(key) or {}).keys())
+    languages = languages_of(kind, ("phrases", "openings", "anywhere"))
     # Japanese has no separate words for every prompt; the other source languages must be there.
     assert SOURCE_LANGUAGES - {"ja"} <= languages, sorted(SOURCE_LANGUAGES - languages)
 
@@ -373,9 +375,7 @@ PUBLISHER_LANGUAGES = SOURCE_LANGUAGES | {"pl", "cs", "sk", "hu", "ro", "sv", "d
 
 @pytest.mark.parametrize("kind", ["teasers", "labels", "related_blocks"])
 def test_teasers_labels_and_related_headings_have_phrases_in_every_publisher_language(kind):
-    languages = set()
-    for rule in load(kind)["rules"]:
-        languages |= set((rule.get("phrases") or {}).keys())
+    languages = languages_of(kind)
     assert languages >= PUBLISHER_LANGUAGES, sorted(PUBLISHER_LANGUAGES - languages)
 
 
@@ -491,9 +491,7 @@ NEWS_SITE_LANGUAGES = {"pl", "cs", "sk", "hu", "ro", "sv", "da", "nb", "fi", "uk
 
 @pytest.mark.parametrize("kind", ["sign_in", "appeals", "cookies"])
 def test_sign_in_appeal_and_cookie_kinds_speak_the_news_sites_languages(kind):
-    languages = set()
-    for rule in load(kind)["rules"]:
-        languages |= set((rule.get("phrases") or {}).keys())
+    languages = languages_of(kind)
     assert languages >= NEWS_SITE_LANGUAGES, sorted(NEWS_SITE_LANGUAGES - languages)
 
 

@@ -43,17 +43,27 @@ def logged_articles(engine) -> list[int]:
         return list(connection.execute(text("SELECT article_id FROM change_log ORDER BY id")).scalars())
 
 
-def prune_until(engine, days: int, expected: int, timeout: float = 30) -> int:
-    """Prune until `expected` rows are gone. On PostgreSQL only final rows go (below the horizon,
-    the oldest transaction open anywhere in the cluster: another test's may hold it back a moment)."""
-    deleted = 0
+def until(attempt, timeout: float = 30) -> None:
+    """`attempt()` again and again until it says it is done, or `timeout` seconds. On PostgreSQL
+    only final rows are pruned (below the horizon, the oldest transaction open anywhere in the
+    cluster): another test's open transaction may hold a prune back a moment."""
     deadline = time.monotonic() + timeout
-    while True:
+    while not attempt() and time.monotonic() <= deadline:
+        time.sleep(0.2)
+
+
+def prune_until(engine, days: int, expected: int, timeout: float = 30) -> int:
+    """Prune until `expected` rows are gone; the rows deleted."""
+    deleted = 0
+
+    def attempt() -> bool:
+        nonlocal deleted
         with Session(engine) as session, session.begin():
             deleted += prune_change_log(session, days)
-        if deleted >= expected or time.monotonic() > deadline:
-            return deleted
-        time.sleep(0.2)
+        return deleted >= expected
+
+    until(attempt, timeout)
+    return deleted
 
 
 def test_old_changes_are_pruned_and_an_older_cursor_is_refused_with_410(engine):
@@ -120,12 +130,12 @@ def test_the_crawl_prunes_the_change_log_when_it_closes(engine, days):
     crawler = get_crawler(settings_dict={setting_env_name("database_url"): engine.url.render_as_string(hide_password=False),
                                          "NEWSDESK_CHANGE_LOG_RETENTION_DAYS": str(days)})
     pipeline = StorePipeline(crawler)
-    deadline = time.monotonic() + 30
-    while True:
+
+    def close() -> bool:
         pipeline.close_spider()
-        if days == 0 or not logged_articles(engine) or time.monotonic() > deadline:
-            break
-        time.sleep(0.2)  # PostgreSQL: held back by another test's open transaction for a moment
+        return days == 0 or not logged_articles(engine)
+
+    until(close)
     assert len(logged_articles(engine)) == (4 if days == 0 else 0)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT rows_pruned FROM change_log_pruned")).scalar() == (0 if days == 0 else 4)

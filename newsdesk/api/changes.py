@@ -41,7 +41,7 @@ from newsdesk.api import cursors
 from newsdesk.api.errors import ERROR_RESPONSES, ApiError, ErrorBody
 from newsdesk.api.rows import record
 from newsdesk.api.schemas import ChangePage
-from storage.change_log import pruned_through
+from storage.change_log import HORIZON_SQL, pruned_through
 
 log = logging.getLogger("newsdesk.api.changes")
 router = APIRouter(tags=["changes"])
@@ -52,7 +52,6 @@ POLL_PENDING = 0.2    # rows committed but held back by an older open transactio
 POLL_POSTGRES = 1.0   # a safety net under LISTEN (a notification lost with a dropped connection)
 POLL_SQLITE = 0.25
 COLUMNS = ["txid", "id", "kind", "article_id", "story_id", "revision", "changed_at"]
-_HORIZON = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
 
 
 CURSOR_EXPIRED = {410: {"model": ErrorBody, "description": "The cursor is older than the change log keeps "
@@ -78,7 +77,7 @@ def read(connection: Connection, after: str | None, limit: int) -> Feed:
     select = f"SELECT {', '.join(COLUMNS)} FROM change_log"
     if connection.dialect.name == "postgresql":
         rows = connection.execute(text(
-            f"{select} WHERE (txid, id) > (:x, :s) AND txid < {_HORIZON} ORDER BY txid, id LIMIT :limit"), params).all()
+            f"{select} WHERE (txid, id) > (:x, :s) AND txid < {HORIZON_SQL} ORDER BY txid, id LIMIT :limit"), params).all()
     else:
         rows = connection.execute(text(f"{select} WHERE id > :s ORDER BY id LIMIT :limit"), params).all()
     changes = []
@@ -90,7 +89,7 @@ def read(connection: Connection, after: str | None, limit: int) -> Feed:
     held_back = False
     if not changes and connection.dialect.name == "postgresql":
         held_back = bool(connection.execute(text(
-            f"SELECT EXISTS (SELECT 1 FROM change_log WHERE (txid, id) > (:x, :s) AND txid >= {_HORIZON})"),
+            f"SELECT EXISTS (SELECT 1 FROM change_log WHERE (txid, id) > (:x, :s) AND txid >= {HORIZON_SQL})"),
             params).scalar())
     following = changes[-1]["cursor"] if changes else encode(position["x"], position["s"])
     return Feed(changes, following, held_back)
